@@ -1,0 +1,1 @@
+"""editsurvey: a validated catalogue of diffusion-model-based image editing methods."""

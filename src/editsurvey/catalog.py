@@ -1,0 +1,207 @@
+"""Indices and queries over validated data: what the pages and exports show."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import click
+
+from .dataset import DataSet
+from .diagnostics import Diagnostic, count, format_text, summary_line
+from .models import Benchmark, MethodRecord, Metric, ResultSet, Venue
+from .taxonomy import Node, Taxonomy
+from .validate import validate
+
+
+@dataclass(frozen=True)
+class Ranked:
+    rank: int  # competition ranking: equal means share a rank, the next rank skips
+    method: MethodRecord
+    mean: float
+    std: float
+
+
+@dataclass
+class Catalog:
+    root: Path
+    taxonomy: Taxonomy
+    venues: dict[str, Venue]
+    methods: list[MethodRecord]  # sorted by id
+    files: dict[str, str]  # method id -> file path relative to root
+    benchmarks: list[Benchmark] = field(default_factory=list)
+    metrics: list[Metric] = field(default_factory=list)
+    results: list[ResultSet] = field(default_factory=list)
+
+    @classmethod
+    def from_dataset(cls, data: DataSet) -> "Catalog":
+        methods = sorted(data.methods, key=lambda m: m.model.id)
+        return cls(
+            root=data.root,
+            taxonomy=Taxonomy.build({k: v.model for k, v in data.axes.items()}),
+            venues={v.name: v for v in data.venues.model.venues} if data.venues else {},
+            methods=[m.model for m in methods],
+            files={m.model.id: m.doc.rel for m in methods},
+            benchmarks=sorted((b.model for b in data.benchmarks), key=lambda b: b.id),
+            metrics=sorted((m.model for m in data.metrics), key=lambda m: m.id),
+            results=sorted((r.model for r in data.results), key=lambda r: r.id),
+        )
+
+    # ------------------------------------------------------------ lookups
+    @cached_property
+    def by_id(self) -> dict[str, MethodRecord]:
+        return {m.id: m for m in self.methods}
+
+    @property
+    def venue_names(self) -> list[str]:
+        return list(self.venues)
+
+    def node(self, node_id: str) -> Node:
+        return self.taxonomy.nodes[node_id]
+
+    def strategy_nodes(self, method: MethodRecord) -> list[str]:
+        """Every strategies-axis node the method is filed under, with ancestors."""
+        out: list[str] = []
+        for leaf in [method.strategy, *(method.also_in or [])]:
+            for node_id in self.taxonomy.ancestors(leaf):
+                if node_id not in out:
+                    out.append(node_id)
+        return out
+
+    def sub_category(self, method: MethodRecord) -> str:
+        """The depth-1 node of the method's main strategy (its survey sub-category)."""
+        path = self.taxonomy.ancestors(method.strategy)
+        return path[1] if len(path) > 1 else path[0]
+
+    def top_strategy(self, method: MethodRecord) -> str:
+        return self.taxonomy.ancestors(method.strategy)[0]
+
+    def tags(self, method: MethodRecord) -> set[str]:
+        """Every taxonomy node that lists this method (including ancestors)."""
+        found = set(self.strategy_nodes(method))
+        for leaf in [*method.conditions, *method.tasks]:
+            found.update(self.taxonomy.ancestors(leaf))
+        return found
+
+    @cached_property
+    def _members(self) -> dict[str, list[MethodRecord]]:
+        members: dict[str, list[MethodRecord]] = {n: [] for n in self.taxonomy.nodes}
+        for method in self.methods:
+            for node_id in sorted(self.tags(method)):
+                members[node_id].append(method)
+        return members
+
+    def methods_for(self, node_id: str) -> list[MethodRecord]:
+        """Methods tagged with the node or any node below it, by id."""
+        return list(self._members.get(node_id, []))
+
+    def sort_key(self, node_ids: list[str]) -> list[tuple[int, int]]:
+        return sorted(self.taxonomy.order_key(n) for n in node_ids)
+
+    def ordered(self, node_ids: list[str]) -> list[str]:
+        return sorted(node_ids, key=self.taxonomy.order_key)
+
+    # --------------------------------------------------------- relations
+    @cached_property
+    def built_on_by(self) -> dict[str, list[MethodRecord]]:
+        reverse: dict[str, list[MethodRecord]] = {m.id: [] for m in self.methods}
+        for method in self.methods:
+            for target in method.builds_on or []:
+                if target in reverse:
+                    reverse[target].append(method)
+        return reverse
+
+    def related(self, method: MethodRecord, limit: int = 5) -> list[MethodRecord]:
+        """Same sub-category first, then most shared tasks and conditions."""
+        mine = set(method.tasks) | set(method.conditions)
+        sub = self.sub_category(method)
+        scored = []
+        for other in self.methods:
+            if other.id == method.id:
+                continue
+            shared = len(mine & (set(other.tasks) | set(other.conditions)))
+            same = self.sub_category(other) == sub
+            if same or shared:
+                scored.append((-int(same), -shared, other.id, other))
+        scored.sort(key=lambda t: t[:3])
+        return [t[3] for t in scored[:limit]]
+
+    # ------------------------------------------------------- benchmarks
+    def metric(self, metric_id: str) -> Metric:
+        return next(m for m in self.metrics if m.id == metric_id)
+
+    def benchmark(self, benchmark_id: str) -> Benchmark:
+        return next(b for b in self.benchmarks if b.id == benchmark_id)
+
+    def leaderboard(self, result_set: ResultSet, task: str) -> list[Ranked]:
+        """Rows of one task ordered by score (best first), ranks derived from the scores."""
+        metric = self.metric(result_set.metric)
+        sign = -1 if metric.higher_is_better else 1
+        rows = [r for r in result_set.results if r.task == task]
+        rows.sort(key=lambda r: (sign * r.mean, r.std, r.method))
+        ranked: list[Ranked] = []
+        for position, row in enumerate(rows, start=1):
+            if ranked and ranked[-1].mean == row.mean:
+                rank = ranked[-1].rank
+            else:
+                rank = position
+            ranked.append(Ranked(rank, self.by_id[row.method], row.mean, row.std))
+        return ranked
+
+    def results_for(self, method_id: str) -> list[tuple[ResultSet, str, Ranked, int]]:
+        """(result set, task, ranked row, rows in that task) for every published score of a method."""
+        out = []
+        for rs in self.results:
+            bench = self.benchmark(rs.benchmark)
+            for task in bench.tasks:
+                board = self.leaderboard(rs, task.id)
+                for row in board:
+                    if row.method.id == method_id:
+                        out.append((rs, task.id, row, len(board)))
+        return out
+
+    # -------------------------------------------------------- statistics
+    def coverage(self) -> dict[tuple[str, str], int]:
+        """Number of methods per (condition, task) pair."""
+        counts: Counter[tuple[str, str]] = Counter()
+        for method in self.methods:
+            for c in method.conditions:
+                for t in method.tasks:
+                    counts[(c, t)] += 1
+        return dict(counts)
+
+    def per_year(self) -> dict[int, Counter[str]]:
+        """Methods per year of first public version, split by top-level strategy."""
+        years: dict[int, Counter[str]] = {}
+        for method in self.methods:
+            years.setdefault(int(method.date[:4]), Counter())[self.top_strategy(method)] += 1
+        return dict(sorted(years.items()))
+
+    def display_venue(self, method: MethodRecord) -> str:
+        return f"{method.venue} {method.year}"
+
+
+def load_catalog(root: Path, today: dt.date | None = None) -> tuple[Catalog | None, list[Diagnostic]]:
+    data, found = validate(root, today)
+    if count(found)[0]:
+        return None, found
+    return Catalog.from_dataset(data), found
+
+
+def load_catalog_or_exit(root: Path) -> Catalog:
+    """For commands that need clean data: print the diagnostics and stop on errors."""
+    catalog, found = load_catalog(root)
+    if catalog is None:
+        for d in found:
+            click.echo(format_text(d), err=True)
+        errors = count(found)[0]
+        click.echo(f"{summary_line(len({d.path for d in found}), found)}: "
+                   f"fix the {errors} error(s) above; nothing was written", err=True)
+        sys.exit(1)
+    for d in found:
+        click.echo(format_text(d), err=True)
+    return catalog

@@ -1,0 +1,237 @@
+"""Safe YAML reading that remembers where every value came from.
+
+PyYAML's safe loader keeps the last of two duplicate keys, follows aliases
+and forgets line numbers. We read the event stream instead (from the C
+parser where available) and build plain Python values ourselves, so that:
+duplicate keys, anchors, aliases and non-standard tags are errors; a file
+holds one document; and every value keeps its line and column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+    StreamStartEvent,
+)
+from yaml.nodes import ScalarNode
+
+from .diagnostics import Diagnostic
+
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_FILE_BYTES = 256 * 1024
+MAX_DEPTH = 32
+
+_CORE = "tag:yaml.org,2002:"
+_ALLOWED_EXPLICIT_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null")}
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Position:
+    line: int  # 1-based
+    col: int  # 1-based
+
+
+@dataclass
+class Document:
+    """A parsed file: its data and the position of every value and key in it."""
+
+    path: Path
+    rel: str
+    data: Any
+    values: dict[Loc, Position] = field(default_factory=dict)
+    keys: dict[Loc, Position] = field(default_factory=dict)
+
+    def where(self, loc: Loc, prefer_key: bool = False) -> Position:
+        """Position of the value at `loc`, or of its nearest located ancestor."""
+        loc = tuple(loc)
+        while True:
+            if prefer_key and loc in self.keys:
+                return self.keys[loc]
+            if loc in self.values:
+                return self.values[loc]
+            if loc in self.keys:
+                return self.keys[loc]
+            if not loc:
+                return Position(1, 1)
+            loc = loc[:-1]
+
+    def diagnostic(self, loc: Loc, code: str, message: str, hint: str | None = None,
+                   severity: str = "error", prefer_key: bool = False) -> Diagnostic:
+        pos = self.where(loc, prefer_key=prefer_key)
+        return Diagnostic(self.rel, pos.line, pos.col, severity, code, message, hint)  # type: ignore[arg-type]
+
+
+class _Builder:
+    def __init__(self, text: str, rel: str):
+        self.loader = SafeLoader(text)
+        self.rel = rel
+        self.values: dict[Loc, Position] = {}
+        self.keys: dict[Loc, Position] = {}
+        self.problems: list[Diagnostic] = []
+
+    def _problem(self, mark: Any, code: str, message: str, hint: str | None = None) -> None:
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+        self.problems.append(Diagnostic(self.rel, line, col, "error", code, message, hint))
+
+    def build(self) -> Any:
+        loader = self.loader
+        try:
+            loader.get_event()  # StreamStartEvent
+            if loader.check_event(StreamEndEvent):
+                return None
+            loader.get_event()  # DocumentStartEvent
+            data = self._node((), 0)
+            loader.get_event()  # DocumentEndEvent
+            if loader.check_event(DocumentStartEvent):
+                extra = loader.peek_event()
+                self._problem(extra.start_mark, "multiple-documents",
+                              "the file holds more than one YAML document",
+                              "keep one record per file; remove the `---` separator and what follows")
+            return data
+        finally:
+            loader.dispose()
+
+    def _scalar(self, event: ScalarEvent) -> Any:
+        tag = event.tag
+        if tag in (None, "!"):
+            tag = self.loader.resolve(ScalarNode, event.value, event.implicit)
+        elif tag not in _ALLOWED_EXPLICIT_TAGS:
+            self._problem(event.start_mark, "forbidden-tag",
+                          f"the tag `{_short_tag(event.tag)}` is not allowed",
+                          "remove the tag; records hold plain strings, numbers, lists and mappings")
+            return event.value
+        if tag == _CORE + "timestamp":
+            # Dates are validated as text (`date: 2023-04`), never as datetime objects.
+            tag = _CORE + "str"
+        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        return self.loader.construct_object(node, deep=True)
+
+    def _node(self, loc: Loc, depth: int) -> Any:
+        loader = self.loader
+        event = loader.get_event()
+        if isinstance(event, AliasEvent):
+            self._problem(event.start_mark, "forbidden-alias",
+                          f"YAML alias `*{event.anchor}` is not allowed",
+                          "write the value out in full; anchors and aliases are not accepted")
+            return None
+        anchor = getattr(event, "anchor", None)
+        if anchor:
+            self._problem(event.start_mark, "forbidden-anchor",
+                          f"YAML anchor `&{anchor}` is not allowed",
+                          "remove the anchor; write every value out in full")
+        self.values[loc] = Position(event.start_mark.line + 1, event.start_mark.column + 1)
+        if depth > MAX_DEPTH:
+            self._problem(event.start_mark, "too-deep", "the data is nested too deeply",
+                          f"records nest at most {MAX_DEPTH} levels")
+            raise _Abort
+        if isinstance(event, ScalarEvent):
+            return self._scalar(event)
+        tag = getattr(event, "tag", None)
+        if tag not in (None, "!", _CORE + "seq", _CORE + "map"):
+            self._problem(event.start_mark, "forbidden-tag", f"the tag `{_short_tag(tag)}` is not allowed",
+                          "remove the tag; records hold plain strings, numbers, lists and mappings")
+        if isinstance(event, SequenceStartEvent):
+            items = []
+            while not loader.check_event(SequenceEndEvent):
+                items.append(self._node(loc + (len(items),), depth + 1))
+            loader.get_event()
+            return items
+        if isinstance(event, MappingStartEvent):
+            mapping: dict[Any, Any] = {}
+            while not loader.check_event(MappingEndEvent):
+                key_event = loader.peek_event()
+                if not isinstance(key_event, ScalarEvent):
+                    self._problem(key_event.start_mark, "complex-key",
+                                  "a mapping key must be a plain value",
+                                  "use a simple word as the key")
+                    self._node(loc + ("?",), depth + 1)
+                    self._node(loc + ("?",), depth + 1)
+                    continue
+                loader.get_event()
+                key = self._scalar(key_event)
+                if not isinstance(key, str):
+                    key = str(key) if key is not None else "null"
+                key_pos = Position(key_event.start_mark.line + 1, key_event.start_mark.column + 1)
+                if key in mapping:
+                    first = self.keys[loc + (key,)]
+                    self._problem(key_event.start_mark, "duplicate-key",
+                                  f"duplicate key `{key}` (first defined on line {first.line})",
+                                  "keep one of the two; YAML would silently drop the first")
+                    self._node(loc + (key, "#dup"), depth + 1)
+                    continue
+                self.keys[loc + (key,)] = key_pos
+                mapping[key] = self._node(loc + (key,), depth + 1)
+            loader.get_event()
+            return mapping
+        raise _Abort  # unreachable with a well-formed event stream
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(_CORE):] if tag.startswith(_CORE) else tag
+
+
+class _Abort(Exception):
+    pass
+
+
+def _decode(raw: bytes, rel: str) -> tuple[str | None, Diagnostic | None]:
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, Diagnostic(rel, line, col, "error", "not-utf8",
+                                "the file is not valid UTF-8",
+                                "save the file as UTF-8")
+
+
+def load_document(path: Path, root: Path) -> tuple[Document | None, list[Diagnostic]]:
+    """Read one YAML file. Returns the document (None when unreadable) and its problems."""
+    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [Diagnostic(rel, 0, 0, "error", "file-too-large",
+                                     f"the file is {size} bytes; the limit is {MAX_FILE_BYTES}",
+                                     "split the data or remove what does not belong in a record")]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Diagnostic(rel, 0, 0, "error", "unreadable", f"cannot read the file: {exc.strerror}")]
+    text, problem = _decode(raw, rel)
+    if problem:
+        return None, [problem]
+    builder = _Builder(text, rel)
+    try:
+        data = builder.build()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = (exc.problem or exc.context or "invalid YAML").strip()
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        return None, builder.problems + [Diagnostic(rel, line, col, "error", "yaml-syntax",
+                                                    f"YAML syntax error: {message}",
+                                                    "check indentation, colons and quotes on this line")]
+    except yaml.YAMLError as exc:
+        return None, builder.problems + [Diagnostic(rel, 0, 0, "error", "yaml-syntax",
+                                                    f"YAML error: {exc}")]
+    except _Abort:
+        return None, builder.problems
+    if data is None:
+        return None, builder.problems + [Diagnostic(rel, 1, 1, "error", "empty-file", "the file is empty",
+                                                    "fill it in or delete it")]
+    return Document(path, rel, data, builder.values, builder.keys), builder.problems

@@ -1,0 +1,201 @@
+"""Pydantic records for every kind of data file.
+
+The models check each file on its own (types, formats, unknown keys). Rules
+that need other files (taxonomy ids, duplicates, cycles) live in validate.py.
+Field descriptions end up in the JSON Schema that editors use.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+DATE_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+HTTPS_PATTERN = r"^https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(/\S*)?$"
+ARXIV_PATTERN = r"^([0-9]{4}\.[0-9]{4,5}|[a-z-]+(\.[A-Z]{2})?/[0-9]{7})$"
+DOI_PATTERN = r"^10\.[0-9]{4,9}/\S+$"
+
+Id = Annotated[str, Field(pattern=ID_PATTERN, description="lowercase kebab-case identifier")]
+Url = Annotated[str, Field(pattern=HTTPS_PATTERN, description="an https:// address")]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------- taxonomy
+
+class TaxonomyNode(Strict):
+    id: Id
+    label: Text
+    short: Text | None = Field(None, description="the survey's abbreviation, where it has one")
+    description: Text
+    parent: Id | None = Field(None, description="id of the node one level up")
+
+
+class TaxonomyAxis(Strict):
+    axis: Id = Field(description="the axis id; equals the file stem")
+    label: Text
+    description: Text
+    levels: list[Id] = Field(min_length=1, description="names of the levels, top first")
+    assignable_levels: list[Id] = Field(min_length=1, description="levels a record may name")
+    nodes: list[TaxonomyNode] = Field(min_length=1)
+
+
+VenueKind = Literal["conference", "workshop", "journal", "preprint"]
+
+
+class Venue(Strict):
+    name: Text
+    full: Text
+    kind: VenueKind
+
+
+class VenueList(Strict):
+    venues: list[Venue] = Field(min_length=1)
+
+
+# ---------------------------------------------------------------- methods
+
+class Links(Strict):
+    paper: Url = Field(description="the paper's own page (publisher or arXiv abstract)")
+    arxiv: str | None = Field(None, pattern=ARXIV_PATTERN,
+                              description='arXiv identifier without version, quoted: "2211.09800"')
+    doi: str | None = Field(None, pattern=DOI_PATTERN, description="DOI without the https://doi.org/ prefix")
+    code: Url | None = Field(None, description="the official code repository")
+    project: Url | None = Field(None, description="the official project page")
+
+
+Origin = Literal["survey", "curated"]
+
+
+class Provenance(Strict):
+    source: Literal["survey-list", "contribution"] = Field(
+        description="survey-list: the paper is in the survey's companion list; contribution: added here")
+    strategy: Origin = Field(description="who filed the strategy: the survey, or this project's curation")
+    conditions: Origin = Field(description="who classified the input conditions")
+    tasks: Origin = Field(description="who classified the editing tasks")
+
+
+class MethodRecord(Strict):
+    """One image editing method, as published in one paper."""
+
+    id: Id = Field(description="equals the file name without .yaml")
+    name: Text = Field(max_length=60, description="the short name the method is known by")
+    title: Text = Field(max_length=300, description="the paper's title, as the paper capitalises it")
+    authors: list[Text] | None = Field(None, min_length=1, description="authors in paper order")
+    date: str = Field(pattern=DATE_PATTERN, description="YYYY-MM of the first public version")
+    venue: Text = Field(description="a venue name from taxonomy/venues.yaml, without the year")
+    year: int = Field(ge=1990, le=2100, description="publication year at that venue")
+    links: Links
+    strategy: Id = Field(description="learning-strategy sub-category (or group) id")
+    also_in: list[Id] | None = Field(None, min_length=1,
+                                     description="further sub-categories where the survey lists the paper")
+    conditions: list[Id] = Field(min_length=1, description="input condition ids")
+    tasks: list[Id] = Field(min_length=1, description="editing task ids")
+    base_model: Text | None = Field(None, max_length=80, description="pretrained model the method builds on")
+    summary: Text = Field(max_length=600, description="one to three sentences, plain text")
+    provenance: Provenance
+    builds_on: list[Id] | None = Field(None, min_length=1, description="ids of methods this one extends")
+    former_ids: list[Id] | None = Field(None, min_length=1,
+                                        description="earlier ids of this record; their pages redirect here")
+
+
+# ---------------------------------------------------------------- benchmarks
+
+class BenchmarkTask(Strict):
+    id: Id = Field(description="the task's id inside this benchmark")
+    label: Text
+    task: Id = Field(description="the catalogue's editing-task id it corresponds to")
+
+
+class BenchmarkCase(Strict):
+    task: Id = Field(description="a task id of this benchmark")
+    source_prompt: Text
+    target_prompt: Text
+    instruction: Text
+
+
+class Benchmark(Strict):
+    kind: Literal["benchmark"]
+    id: Id
+    name: Text
+    description: Text
+    images: int = Field(ge=1)
+    image_source: Url | None = None
+    url: Url | None = Field(None, description="where the benchmark can be downloaded")
+    tasks: list[BenchmarkTask] = Field(min_length=1)
+    cases: list[BenchmarkCase] | None = None
+
+
+class MetricFactor(Strict):
+    id: Id
+    symbol: Text
+    label: Text
+    weight: float = Field(gt=0, le=1)
+    description: Text
+
+
+class Scale(Strict):
+    min: float
+    max: float
+
+
+class Metric(Strict):
+    kind: Literal["metric"]
+    id: Id
+    name: Text
+    description: Text
+    judge: Text | None = None
+    scale: Scale
+    higher_is_better: bool
+    decimals: int = Field(ge=0, le=6, description="precision of published scores")
+    factors: list[MetricFactor] | None = None
+    formula: Text | None = None
+    prompt_template: Url | None = None
+
+
+class Source(Strict):
+    title: Text
+    url: Url
+
+
+class Result(Strict):
+    task: Id
+    method: Id
+    mean: float
+    std: float = Field(ge=0)
+
+
+class ResultSet(Strict):
+    kind: Literal["results"]
+    id: Id
+    benchmark: Id
+    metric: Id
+    source: Source
+    results: list[Result] = Field(min_length=1)
+
+
+BENCHMARK_KINDS: dict[str, type[Strict]] = {"benchmark": Benchmark, "metric": Metric, "results": ResultSet}
+
+
+# Field-specific help for the diagnostics that pydantic's messages lack.
+FIELD_HINTS: dict[tuple[str, ...], str] = {
+    ("id",): "use lowercase letters, digits and hyphens, the same as the file name",
+    ("date",): "write the month of the first public version as YYYY-MM, e.g. 2023-04",
+    ("year",): "write the publication year as a number, e.g. 2023",
+    ("venue",): "use a venue name from taxonomy/venues.yaml, e.g. CVPR or arXiv, without the year",
+    ("links", "paper"): "give the paper's own page as an https:// address",
+    ("links", "code"): "give the official repository as an https:// address",
+    ("links", "project"): "give the project page as an https:// address",
+    ("links", "arxiv"): 'quote the bare identifier without version: arxiv: "2211.09800"',
+    ("links", "doi"): "write the DOI without https://doi.org/, e.g. 10.1145/3588432.3591513",
+    ("strategy",): "name a sub-category id from taxonomy/strategies.yaml",
+    ("conditions",): "list at least one condition id from taxonomy/conditions.yaml",
+    ("tasks",): "list at least one task id from taxonomy/tasks.yaml",
+    ("summary",): "write one to three plain-text sentences",
+    ("provenance",): "say where the record and its classification come from",
+}
