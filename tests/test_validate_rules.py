@@ -385,7 +385,7 @@ def test_taxonomy_duplicate_id_across_axes(data_root):
     path = data_root.path / "taxonomy/conditions.yaml"
     path.write_text(path.read_text() + "  - id: style-change\n    label: X\n    description: Y.\n")
     d = only(data_root.validate(), "duplicate-node")
-    # Axes are read in file-name order, so the later file, tasks.yaml, is at fault.
+    # Axes are checked in the survey's order (strategies, conditions, tasks): the later one is at fault.
     assert where(d) == ("taxonomy/tasks.yaml", 53, 9)
     assert d.message == "taxonomy id `style-change` is already defined in taxonomy/conditions.yaml"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from .dataset import DataSet
-from .diagnostics import Diagnostic, count, format_text, summary_line
+from .diagnostics import Diagnostic, count, format_text
 from .models import Benchmark, MethodRecord, Metric, ResultSet, Venue
 from .taxonomy import Node, Taxonomy
 from .validate import validate
@@ -198,9 +198,8 @@ def load_catalog_or_exit(root: Path) -> Catalog:
     if catalog is None:
         for d in found:
             click.echo(format_text(d), err=True)
-        errors = count(found)[0]
-        click.echo(f"{summary_line(len({d.path for d in found}), found)}: "
-                   f"fix the {errors} error(s) above; nothing was written", err=True)
+        errors, warnings = count(found)
+        click.echo(f"{errors} errors, {warnings} warnings: fix the errors above; nothing was written", err=True)
         sys.exit(1)
     for d in found:
         click.echo(format_text(d), err=True)

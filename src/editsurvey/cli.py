@@ -93,3 +93,229 @@ def schema(root: Path | None, output: Path | None, check: bool) -> None:
         click.echo(f"wrote {output}")
     else:
         click.echo(text, nl=False)
+
+
+def _site_dir_option(func):
+    return click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                        help="Where to write the site (default: site/ under the root).")(func)
+
+
+@main.command()
+@root_option
+@_site_dir_option
+@click.option("--strict/--no-strict", default=True, show_default=True,
+              help="Treat engine warnings (broken links, missing pages) as errors.")
+@click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
+              help="The site engine that renders the generated pages.")
+def build(root: Path | None, site_dir: Path | None, strict: bool, engine: str) -> None:
+    """Validate the data, generate the pages and exports, and render the site.
+
+    Bad data stops the build before anything is written; a failed render
+    leaves the previous site in place.
+    """
+    from .catalog import load_catalog_or_exit
+    from .site.build import BuildError, prepare, run_engine
+
+    root = resolve_root(root)
+    site = (site_dir or root / "site").resolve()
+    catalog = load_catalog_or_exit(root)
+    try:
+        prepared = prepare(catalog, root, site)
+        run_engine(root, prepared.config_path, site, engine=engine, strict=strict)
+    except BuildError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    pages = sum(1 for p in prepared.files if p.endswith(".md"))
+    click.echo(f"built {pages} pages from {len(catalog.methods)} methods into {site}")
+
+
+@main.command()
+@root_option
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
+def serve(root: Path | None, dev_addr: str, open_browser: bool) -> None:
+    """Build and serve the site locally; editing a YAML file reloads the page."""
+    import os
+    import subprocess
+
+    from .catalog import load_catalog_or_exit
+    from .site.build import BuildError, WATCHED, prepare, serve_hooks
+
+    root = resolve_root(root)
+    catalog = load_catalog_or_exit(root)
+    try:
+        prepared = prepare(catalog, root, root / "site", hooks=serve_hooks(), atomic=False)
+    except BuildError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    command = [sys.executable, "-m", "mkdocs", "serve", "--config-file", str(prepared.config_path),
+               "--dev-addr", dev_addr]
+    for name in WATCHED:
+        if (root / name).exists():
+            command += ["--watch", str(root / name)]
+    if open_browser:
+        command.append("--open")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    click.echo(f"serving on http://{dev_addr}/ (Ctrl+C to stop)")
+    try:
+        sys.exit(subprocess.call(command, cwd=root, env=env))
+    except KeyboardInterrupt:
+        sys.exit(0)
+
+
+# ------------------------------------------------------------- contributing
+
+def _taxonomy_order(root: Path):
+    """Sort key for taxonomy ids in taxonomy order (unknown ids last); None without a taxonomy."""
+    from .dataset import load_dataset
+    from .taxonomy import Taxonomy
+
+    data = load_dataset(root)
+    tax = Taxonomy.build({k: v.model for k, v in data.axes.items()})
+    return (lambda node_id: tax.order_key(node_id)), tax, data
+
+
+@main.command()
+@root_option
+@click.option("--check", is_flag=True, help="Change nothing; list the files that differ and exit 1 if any do.")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def fmt(root: Path | None, check: bool, files: tuple[Path, ...]) -> None:
+    """Rewrite method records into canonical form (default: every file in methods/).
+
+    Field order, list order (taxonomy order) and quoting become canonical;
+    data and comments are kept. A file whose comments cannot be kept is
+    refused and left unchanged.
+    """
+    from .dataset import METHODS_DIR
+    from .recordfmt import FormatRefused, format_text
+
+    root = resolve_root(root)
+    order, _, _ = _taxonomy_order(root)
+    targets = sorted(files) if files else sorted((root / METHODS_DIR).glob("*.yaml"))
+    differ, refused = [], []
+    for path in targets:
+        shown = path.relative_to(root).as_posix() if path.resolve().is_relative_to(root) else str(path)
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+            canonical = format_text(text, order)
+        except (FormatRefused, UnicodeDecodeError) as exc:
+            refused.append(shown)
+            click.echo(f"{shown}: refused: {exc}", err=True)
+            continue
+        if canonical != text:
+            differ.append(shown)
+            if check:
+                click.echo(f"{shown}: not in canonical form")
+            else:
+                path.write_text(canonical, encoding="utf-8")
+                click.echo(f"{shown}: formatted")
+    if check:
+        click.echo(f"{len(targets)} files checked, {len(differ)} to format, {len(refused)} refused")
+        sys.exit(1 if differ or refused else 0)
+    click.echo(f"{len(targets)} files checked, {len(differ)} formatted, {len(refused)} refused")
+    sys.exit(1 if refused else 0)
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    out: list[str] = []
+    for value in values:
+        out.extend(v.strip() for v in value.split(",") if v.strip())
+    return out
+
+
+@main.command()
+@root_option
+@click.option("--id", "method_id", help="Record id (default: derived from the name).")
+@click.option("--name", prompt="Short name of the method (e.g. InstructPix2Pix)", help="The name the method is known by.")
+@click.option("--title", prompt="Paper title, as the paper capitalises it", help="The paper's title.")
+@click.option("--arxiv", help="arXiv id, e.g. 2211.09800; sets the paper link and the date if not given.")
+@click.option("--paper", help="The paper's own page (https://); default: its arXiv page.")
+@click.option("--date", help="YYYY-MM of the first public version; default: the arXiv id's month.")
+@click.option("--venue", default="arXiv", show_default=True, help="Venue name from taxonomy/venues.yaml.")
+@click.option("--year", type=int, help="Publication year; default: the year of --date.")
+@click.option("--strategy", prompt="Strategy sub-category id (see taxonomy/strategies.yaml)",
+              help="Learning-strategy sub-category id.")
+@click.option("--condition", "conditions", multiple=True, help="Input condition id; repeat or comma-separate.")
+@click.option("--task", "tasks", multiple=True, help="Editing task id; repeat or comma-separate.")
+@click.option("--author", "authors", multiple=True, help="An author, in paper order; repeat for each.")
+@click.option("--code", help="Official code repository (https://).")
+@click.option("--project", help="Official project page (https://).")
+@click.option("--doi", help="DOI, e.g. 10.1145/3588432.3591513.")
+@click.option("--base-model", help="Pretrained model the method builds on.")
+@click.option("--summary", help="One to three sentences on what the method does and how.")
+def new(root: Path | None, method_id: str | None, name: str, title: str, arxiv: str | None, paper: str | None,
+        date: str | None, venue: str, year: int | None, strategy: str, conditions: tuple[str, ...],
+        tasks: tuple[str, ...], authors: tuple[str, ...], code: str | None, project: str | None,
+        doi: str | None, base_model: str | None, summary: str | None) -> None:
+    """Create methods/<id>.yaml from options, checked against the taxonomy as it goes."""
+    import re
+
+    from .dataset import METHODS_DIR
+    from .recordfmt import format_record
+    from .validate import suggest
+
+    root = resolve_root(root)
+    order, tax, data = _taxonomy_order(root)
+    venues = {v.name for v in data.venues.model.venues} if data.venues else set()
+    problems: list[str] = []
+
+    def check_ids(kind: str, axis: str, values: list[str]) -> None:
+        allowed = [n.id for n in tax.assignable(axis)]
+        for value in values:
+            if value not in allowed:
+                hint = suggest(value, allowed) or f"valid: {', '.join(allowed)}"
+                problems.append(f"unknown {kind} `{value}`: {hint}")
+
+    method_id = method_id or re.sub(r"[^a-z0-9]+", "-", name.lower().replace("++", "-plus-plus")).strip("-")
+    conditions_list = _split(conditions) or _split((click.prompt("Input condition ids, comma-separated"),))
+    tasks_list = _split(tasks) or _split((click.prompt("Editing task ids, comma-separated"),))
+    check_ids("strategy", "strategies", [strategy])
+    check_ids("condition", "conditions", conditions_list)
+    check_ids("task", "tasks", tasks_list)
+    if venues and venue not in venues:
+        problems.append(f"unknown venue `{venue}`: {suggest(venue, venues) or 'add it to taxonomy/venues.yaml'}")
+    if arxiv:
+        arxiv = re.sub(r"^(https?://arxiv\.org/abs/|arXiv:)", "", arxiv.strip())
+        arxiv = re.sub(r"v\d+$", "", arxiv)
+        match = re.match(r"^(\d{2})(\d{2})\.\d{4,5}$", arxiv)
+        if match:
+            date = date or f"20{match.group(1)}-{match.group(2)}"
+        paper = paper or f"https://arxiv.org/abs/{arxiv}"
+    if not paper:
+        problems.append("no paper link: give --paper URL or --arxiv ID")
+    if not date:
+        problems.append("no date: give --date YYYY-MM or --arxiv ID")
+    target = root / METHODS_DIR / f"{method_id}.yaml"
+    if target.exists():
+        problems.append(f"{target.relative_to(root).as_posix()} already exists; choose another --id "
+                        f"(nothing was overwritten)")
+    if problems:
+        for problem in problems:
+            click.echo(f"error: {problem}", err=True)
+        sys.exit(2)
+
+    links = {"paper": paper, "arxiv": arxiv, "doi": doi, "code": code, "project": project}
+    record = {
+        "id": method_id, "name": name, "title": title, "authors": list(authors) or None, "date": date,
+        "venue": venue, "year": year or int(str(date)[:4]),
+        "links": {k: v for k, v in links.items() if v},
+        "strategy": strategy, "conditions": conditions_list, "tasks": tasks_list,
+        "base_model": base_model,
+        "summary": summary or "TODO: one to three sentences on what the method does and how.",
+        "provenance": {"source": "contribution", "strategy": "curated", "conditions": "curated", "tasks": "curated"},
+    }
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(format_record(record, order=order), encoding="utf-8")
+    rel = target.relative_to(root).as_posix()
+    click.echo(f"created {rel}")
+    steps = []
+    if not summary:
+        steps.append("write the `summary` (one to three sentences, your own words)")
+    if not authors:
+        steps.append("add `authors` if you can (optional)")
+    if not code:
+        steps.append("add `links.code` if the paper has official code (optional)")
+    steps.append(f"run `editsurvey validate` and `editsurvey fmt {rel}`, then open a pull request")
+    click.echo("next:")
+    for step in steps:
+        click.echo(f"  - {step}")

@@ -234,6 +234,9 @@ def load_dataset(root: Path) -> DataSet:
             out.venues = Loaded(doc, parsed)
         else:
             out.axes[path.stem] = Loaded(doc, parsed)
+    # The survey's axis order first (strategy, conditions, tasks), then any other.
+    out.axes = {k: out.axes[k] for k in sorted(out.axes, key=lambda a: (
+        REQUIRED_AXES.index(a) if a in REQUIRED_AXES else len(REQUIRED_AXES), a))}
     if taxonomy.is_dir():
         for axis in REQUIRED_AXES:
             if axis not in out.axes and not (taxonomy / f"{axis}.yaml").exists():

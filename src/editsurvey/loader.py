@@ -83,6 +83,7 @@ class _Builder:
         self.rel = rel
         self.values: dict[Loc, Position] = {}
         self.keys: dict[Loc, Position] = {}
+        self.ends: dict[Loc, int] = {}  # last line of each scalar (multi-line ones span several)
         self.problems: list[Diagnostic] = []
 
     def _problem(self, mark: Any, code: str, message: str, hint: str | None = None) -> None:
@@ -141,6 +142,8 @@ class _Builder:
                           f"records nest at most {MAX_DEPTH} levels")
             raise _Abort
         if isinstance(event, ScalarEvent):
+            end = event.end_mark
+            self.ends[loc] = end.line + 1 if end.column > 0 else max(end.line, event.start_mark.line + 1)
             return self._scalar(event)
         tag = getattr(event, "tag", None)
         if tag not in (None, "!", _CORE + "seq", _CORE + "map"):

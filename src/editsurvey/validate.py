@@ -166,6 +166,11 @@ def check_record(item: Loaded[MethodRecord], tax: Taxonomy, venues: set[str], to
                                  f"(first version {first})",
                                  f"set `date: {first}`, the month of the first public version")
 
+    for name in ("name", "title", "summary", "base_model"):
+        value = getattr(rec, name)
+        if value and "TODO" in value:
+            yield doc.diagnostic((name,), "placeholder", f"`{name}` still holds a TODO placeholder",
+                                 f"replace it with the real {name.replace('_', ' ')}")
     if _MARKUP.search(rec.summary):
         yield doc.diagnostic(("summary",), "summary-markup", "the summary contains Markdown or HTML",
                              "write plain text; links belong in `links`")
