@@ -1,0 +1,290 @@
+"""The site in a real Chromium (Playwright): explorer, search, console, accessibility.
+
+Needs Debian's chromium at /usr/bin/chromium. Without it these tests skip,
+unless CI=true, where a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+import pytest
+
+from editsurvey.catalog import FACET_AXES, Query, load_catalog, matches, query
+from sitekit import REPO, build, copy_data
+
+CHROMIUM = os.environ.get("EDITSURVEY_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+ARTIFACTS = REPO / "test-artifacts"
+
+pytestmark = pytest.mark.browser
+
+
+def _require_browser():
+    problem = None
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        problem = "Playwright is not installed (pip install -e '.[test]')"
+    if problem is None and not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
+        problem = f"no Chromium at {CHROMIUM}; install Debian's chromium (apt-get install chromium) to run browser tests"
+    if problem:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true and the browser tests cannot run: {problem}")
+        pytest.skip(problem)
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    _require_browser()
+    root = copy_data(tmp_path_factory.mktemp("data"))
+    site_dir = build(root)
+    catalog, _ = load_catalog(root)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site_dir)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", catalog
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser(site):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.errors = []  # console errors and uncaught exceptions
+    tab.on("console", lambda msg: tab.errors.append(msg.text) if msg.type == "error" else None)
+    tab.on("pageerror", lambda exc: tab.errors.append(str(exc)))
+    yield tab
+    context.close()
+
+
+def open_explorer(page, base: str, params: dict[str, str] | None = None) -> None:
+    page.goto(f"{base}/explorer/" + (f"?{urlencode(params, safe=',')}" if params else ""))
+    page.wait_for_selector("#es-explorer[data-ready=true]")
+
+
+def shown_ids(page) -> list[str]:
+    return page.eval_on_selector_all("#es-rows [role=row]", "rows => rows.map(r => r.dataset.id)")
+
+
+def expected_ids(catalog, params: dict[str, str]) -> list[str]:
+    return [m.id for m in query(catalog, Query.from_params(params))]
+
+
+def current_params(page) -> dict[str, str]:
+    return dict(parse_qsl(urlsplit(page.url).query))
+
+
+COMBINATIONS = [
+    {},
+    {"condition": "mask", "task": "object-replacement"},
+    # "Which training-free methods take a mask and do object replacement, with code, since 2023?"
+    {"strategy": "training-and-finetuning-free", "condition": "mask", "task": "object-replacement", "code": "1",
+     "from": "2023"},
+    {"task": "object-addition,object-removal", "task_mode": "all"},
+    {"task": "structural-editing"},
+    {"strategy": "attention-modification,mask-guidance"},
+    {"condition": "text,reference-image", "condition_mode": "all", "sort": "name"},
+    {"q": "inversion"},
+    {"q": "drag point", "sort": "year", "dir": "asc"},
+    {"venue": "CVPR,ICCV", "from": "2022", "to": "2023", "sort": "venue"},
+    {"strategy": "testing-time-finetuning", "sort": "strategy", "dir": "desc"},
+    {"code": "1", "sort": "title"},
+    {"condition": "audio", "task": "perspective-viewpoint-change"},
+]
+
+
+@pytest.mark.parametrize("params", COMBINATIONS, ids=lambda p: urlencode(p) or "all")
+def test_filter_rows_equal_python_query(site, page, params):
+    base, catalog = site
+    open_explorer(page, base, params)
+    expected = expected_ids(catalog, params)
+    assert shown_ids(page) == expected
+    status = page.text_content("#es-status")
+    assert status == f"{len(expected)} of {len(catalog.methods)} methods"
+    assert page.is_visible("#es-empty") == (not expected)
+    assert not page.errors
+
+
+def test_facet_counts_follow_the_selection(site, page):
+    base, catalog = site
+    params = {"condition": "mask", "task": "object-replacement,object-removal", "task_mode": "all"}
+    open_explorer(page, base, params)
+    q = Query.from_params(params)
+    rows = query(catalog, q)
+    for facet, axis in FACET_AXES.items():
+        mode = getattr(q, f"{facet}_mode")
+        pool = rows if mode == "all" else [m for m in catalog.methods if matches(catalog, m, q, skip=facet)]
+        for node in catalog.taxonomy.axis_nodes(axis):
+            shown = page.text_content(f'fieldset[data-facet="{facet}"] [data-count="{node.id}"]')
+            expected = sum(1 for m in pool if node.id in _tags(catalog, m, facet))
+            assert shown == f"({expected})", (facet, node.id)
+
+
+def _tags(catalog, method, facet):
+    if facet == "strategy":
+        return set(catalog.strategy_nodes(method))
+    leaves = method.conditions if facet == "condition" else method.tasks
+    return {a for leaf in leaves for a in catalog.taxonomy.ancestors(leaf)}
+
+
+def test_clicks_update_url_and_back_forward_restore(site, page):
+    base, catalog = site
+    open_explorer(page, base)
+    page.check("#es-condition-mask")
+    assert current_params(page) == {"condition": "mask"}
+    after_mask = shown_ids(page)
+    assert after_mask == expected_ids(catalog, {"condition": "mask"})
+    page.check("#es-task-object-removal")
+    assert current_params(page) == {"condition": "mask", "task": "object-removal"}
+    both = shown_ids(page)
+    assert both == expected_ids(catalog, current_params(page))
+    page.click('[role=columnheader][data-sort="name"] button')
+    assert current_params(page)["sort"] == "name"
+    assert shown_ids(page) == expected_ids(catalog, current_params(page))
+
+    page.go_back()
+    page.wait_for_function("() => !location.search.includes('sort=')")
+    assert shown_ids(page) == both
+    page.go_back()
+    page.wait_for_function("() => location.search === '?condition=mask'")
+    assert shown_ids(page) == after_mask
+    assert page.is_checked("#es-condition-mask") and not page.is_checked("#es-task-object-removal")
+    page.go_forward()
+    page.wait_for_function("() => location.search.includes('task=object-removal')")
+    assert shown_ids(page) == both and page.is_checked("#es-task-object-removal")
+    assert not page.errors
+
+
+def test_url_with_state_restores_the_view(site, page, browser):
+    base, catalog = site
+    params = {"strategy": "training-based", "task": "object-replacement", "q": "image", "sort": "name",
+              "dir": "desc", "venue": "CVPR"}
+    open_explorer(page, base, params)
+    first = shown_ids(page)
+    assert first == expected_ids(catalog, params)
+    # A second tab opening the copied URL sees exactly the same rows and controls.
+    other = browser.new_page()
+    other.goto(page.url)
+    other.wait_for_selector("#es-explorer[data-ready=true]")
+    assert shown_ids(other) == first
+    assert other.input_value("#es-q") == "image"
+    assert other.is_checked("#es-strategy-training-based") and other.is_checked("#es-task-object-replacement")
+    assert other.get_attribute('[role=columnheader][data-sort="name"]', "aria-sort") == "descending"
+    other.close()
+
+
+def test_text_search_and_empty_result(site, page):
+    base, catalog = site
+    open_explorer(page, base)
+    page.fill("#es-q", "masactrl")
+    assert current_params(page) == {"q": "masactrl"}
+    assert shown_ids(page) == expected_ids(catalog, {"q": "masactrl"})
+    assert "masactrl" in shown_ids(page)
+    page.fill("#es-q", "no such method anywhere")
+    assert shown_ids(page) == []
+    assert page.is_visible("#es-empty")
+    assert page.text_content("#es-status") == f"0 of {len(catalog.methods)} methods"
+    page.click("#es-clear-2")
+    assert len(shown_ids(page)) == len(catalog.methods)
+
+
+def test_explorer_is_keyboard_usable(site, page):
+    base, catalog = site
+    open_explorer(page, base)
+    page.focus("#es-condition-sketch")
+    assert page.evaluate("document.activeElement.id") == "es-condition-sketch"
+    page.keyboard.press("Space")
+    page.wait_for_function("() => location.search === '?condition=sketch'")
+    assert shown_ids(page) == expected_ids(catalog, {"condition": "sketch"})
+    page.focus('[role=columnheader][data-sort="venue"] button')
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => location.search.includes('sort=venue')")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => location.search.includes('dir=desc')")
+    assert shown_ids(page) == expected_ids(catalog, current_params(page))
+
+
+def test_method_badge_opens_filtered_explorer(site, page):
+    base, catalog = site
+    page.goto(f"{base}/methods/diffedit/")
+    page.click('.es-badge--conditions a.es-badge__filter >> nth=0')
+    page.wait_for_selector("#es-explorer[data-ready=true]")
+    first = catalog.by_id["diffedit"].conditions[0]
+    assert current_params(page) == {"condition": first}
+    assert page.is_checked(f"#es-condition-{first}")
+    assert shown_ids(page) == expected_ids(catalog, {"condition": first})
+
+
+def test_material_search_finds_a_method(site, page):
+    base, _ = site
+    page.goto(f"{base}/")
+    page.click(".md-search__input")
+    page.fill(".md-search__input", "MasaCtrl")
+    result = page.wait_for_selector(".md-search-result__item a[href*='methods/masactrl/']", timeout=15000)
+    result.click()
+    page.wait_for_url("**/methods/masactrl/**")
+    assert page.text_content("article h1").strip().startswith("MasaCtrl")
+
+
+@pytest.mark.parametrize("path", ["/", "/methods/imagic/", "/explorer/", "/leaderboard/", "/statistics/"])
+def test_no_console_errors(site, page, path):
+    base, _ = site
+    page.goto(f"{base}{path}")
+    if path == "/explorer/":
+        page.wait_for_selector("#es-explorer[data-ready=true]")
+    page.wait_for_load_state("networkidle")
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+@pytest.mark.parametrize("path", ["/", "/methods/imagic/", "/explorer/?condition=mask"])
+def test_accessibility_audit(site, page, path, scheme):
+    from axe_playwright_python.sync_playwright import Axe
+
+    base, _ = site
+    page.add_init_script(f"localStorage.setItem('/.__palette', JSON.stringify({{index: "
+                         f"{0 if scheme == 'default' else 1}, color: {{scheme: '{scheme}', primary: 'indigo', "
+                         f"accent: 'indigo'}}}}))")
+    page.goto(f"{base}{path}")
+    if path.startswith("/explorer/"):
+        page.wait_for_selector("#es-explorer[data-ready=true]")
+    assert page.get_attribute("body", "data-md-color-scheme") == scheme
+    results = Axe().run(page)
+    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+               for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []
+
+
+def test_screenshots(site, page):
+    base, _ = site
+    ARTIFACTS.mkdir(exist_ok=True)
+    open_explorer(page, base, {"strategy": "training-and-finetuning-free", "condition": "mask",
+                               "task": "object-replacement"})
+    page.screenshot(path=str(ARTIFACTS / "explorer.png"), full_page=True)
+    page.goto(f"{base}/methods/instructpix2pix/")
+    page.screenshot(path=str(ARTIFACTS / "method-page.png"), full_page=True)
+    assert (ARTIFACTS / "explorer.png").stat().st_size > 10_000
+    assert (ARTIFACTS / "method-page.png").stat().st_size > 10_000
