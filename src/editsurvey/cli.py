@@ -194,7 +194,8 @@ def fmt(root: Path | None, check: bool, files: tuple[Path, ...]) -> None:
     targets = sorted(files) if files else sorted((root / METHODS_DIR).glob("*.yaml"))
     differ, refused = [], []
     for path in targets:
-        shown = path.relative_to(root).as_posix() if path.resolve().is_relative_to(root) else str(path)
+        resolved = path.resolve()
+        shown = resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else str(path)
         try:
             text = path.read_bytes().decode("utf-8-sig")
             canonical = format_text(text, order)
@@ -319,3 +320,51 @@ def new(root: Path | None, method_id: str | None, name: str, title: str, arxiv: 
     click.echo("next:")
     for step in steps:
         click.echo(f"  - {step}")
+
+
+@main.command("check-links")
+@root_option
+@click.option("--retry-after", type=float, default=30, show_default=True,
+              help="Seconds to wait before trying failed links again; only a second failure counts.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--summary", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also append a Markdown report to this file (e.g. $GITHUB_STEP_SUMMARY).")
+def check_links_command(root: Path | None, retry_after: float, fmt: str, summary: Path | None) -> None:
+    """Check every external link of the records (needs the network; not for pull requests).
+
+    Exit 1 when a link failed twice.
+    """
+    from .catalog import Catalog
+    from .linkcheck import check_links, record_links
+    from .validate import validate as run
+
+    root = resolve_root(root)
+    data, found = run(root)
+    if diag.count(found)[0]:
+        report(len(data.method_stems), found, "text", sys.stderr)
+        sys.exit(1)
+    catalog = Catalog.from_dataset(data)
+    docs = {item.model.id: item.doc for item in data.methods}
+    outcomes = check_links(record_links(catalog), retry_after=retry_after)
+    dead = []
+    for outcome in outcomes:
+        if outcome.ok:
+            continue
+        link = outcome.link
+        loc = tuple(link.field.split("."))
+        dead.append(docs[link.method_id].diagnostic(
+            loc, "dead-link", f"{link.url} failed twice ({outcome.detail})",
+            "fix or remove the link if the page has moved or gone"))
+    if fmt == "json":
+        click.echo(diag.format_json(len(outcomes), dead))
+    else:
+        render = diag.format_github if fmt == "github" else diag.format_text
+        for d in dead:
+            click.echo(render(d))
+        click.echo(f"{len(outcomes)} links checked, {len(dead)} dead")
+    if summary:
+        lines = [f"## Link check: {len(dead)} dead of {len(outcomes)}", ""]
+        lines += [f"- `{d.path}:{d.line}` {d.message}" for d in dead] or ["All links answered."]
+        with summary.open("a", encoding="utf-8") as handle:
+            handle.write("\n".join(lines) + "\n")
+    sys.exit(1 if dead else 0)

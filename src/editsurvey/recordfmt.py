@@ -229,7 +229,8 @@ def format_text(text: str, order: Callable[[str], Any] | None = None) -> str:
     comments = collect_comments(text, key_lines, value_end)
     formatted = format_record(data, comments, order)
     again = _Builder(formatted, "<formatted>").build()
-    if again != {k: v for k, v in data.items() if v is not None}:
+    expected = {k: (_ordered(k, v, order) if isinstance(v, list) else v) for k, v in data.items() if v is not None}
+    if again != expected:
         raise FormatRefused("the canonical form would not hold the same data; the file was left as it is")
     kept = sum(len(v) for v in comments.before.values()) + len(comments.trailing) + len(comments.end)
     if len(_comment_spans(formatted)) != 1 + kept:
