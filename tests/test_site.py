@@ -271,6 +271,14 @@ def test_no_orphan_page(built):
     assert not orphans
 
 
+def test_generated_pages_are_folder_index_files(built):
+    """Source and page at the same depth: raw-HTML links mean the same to MkDocs and Zensical."""
+    from editsurvey.site.pages import render_pages
+
+    _, _, cat = built
+    assert all(src == "index.md" or src.endswith("/index.md") for src in render_pages(cat))
+
+
 def test_method_pages_are_not_in_the_navigation(built):
     _, site, _ = built
     nav = soup(page(site, "index.html")).select_one("nav.md-nav--primary")
