@@ -1,0 +1,1 @@
+"""Site generation: Markdown pages, exports and assets for the site engine."""

@@ -1,0 +1,95 @@
+"""Static SVG charts drawn at build time: no script, no external service.
+
+Colours come from CSS classes (see assets/editsurvey.css), so the charts
+follow the light/dark palette; text uses currentColor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: int
+    href: str | None = None  # shown in the data table under the chart; a role="img" SVG holds no links
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    css: str  # class giving the fill colour
+    values: list[int]
+
+
+def _nice_max(value: int) -> int:
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
+        if value <= step * 5:
+            return max(step * ((value + step - 1) // step), step)
+    return value
+
+
+CHAR_W = 6.8  # average advance of a 12 px sans-serif character, for sizing labels
+
+
+def horizontal_bars(title: str, bars: list[Bar], css: str = "es-bar") -> str:
+    label_w = round(max((len(b.label) for b in bars), default=10) * CHAR_W + 12)
+    bar_w, row_h, top = 380, 26, 8
+    height = top * 2 + row_h * len(bars)
+    peak = _nice_max(max((b.value for b in bars), default=1))
+    parts = [
+        f'<svg class="es-chart" role="img" aria-label="{escape(title)}" width="{label_w + bar_w + 50}" '
+        f'height="{height}" viewBox="0 0 {label_w + bar_w + 50} {height}" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for i, bar in enumerate(bars):
+        y = top + i * row_h
+        width = round(bar_w * bar.value / peak, 1) if peak else 0
+        parts.append(f'<text x="{label_w - 8}" y="{y + 17}" text-anchor="end">{escape(bar.label)}</text>')
+        parts.append(f'<rect class="{css}" x="{label_w}" y="{y + 4}" width="{width}" height="{row_h - 8}" rx="2">'
+                     f"<title>{escape(bar.label)}: {bar.value}</title></rect>")
+        parts.append(f'<text x="{label_w + width + 6}" y="{y + 17}">{bar.value}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def stacked_columns(title: str, categories: list[str], series: list[Series]) -> str:
+    left, col_w, gap, plot_h, top = 40, 44, 14, 240, 12
+    legend_w = round(max((len(s.label) for s in series), default=10) * CHAR_W + 30)
+    width = max(left + len(categories) * (col_w + gap) + gap, left + legend_w)
+    totals = [sum(s.values[i] for s in series) for i in range(len(categories))]
+    peak = _nice_max(max(totals, default=1))
+    bottom = 34 + 20 * len(series)  # axis labels, then one legend line per series
+    height = top + plot_h + bottom
+    parts = [
+        f'<svg class="es-chart" role="img" aria-label="{escape(title)}" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{escape(title)}</title>",
+    ]
+    ticks = 5
+    for t in range(ticks + 1):
+        value = peak * t // ticks
+        y = top + plot_h - plot_h * t / ticks
+        parts.append(f'<line class="es-grid" x1="{left}" x2="{width}" y1="{y:.1f}" y2="{y:.1f}"/>')
+        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{value}</text>')
+    for i, category in enumerate(categories):
+        x = left + gap + i * (col_w + gap)
+        base = top + plot_h
+        for s in series:
+            value = s.values[i]
+            if not value:
+                continue
+            h = plot_h * value / peak
+            base -= h
+            parts.append(f'<rect class="{s.css}" x="{x}" y="{base:.1f}" width="{col_w}" height="{h:.1f}">'
+                         f"<title>{escape(category)}, {escape(s.label)}: {value}</title></rect>")
+        parts.append(f'<text x="{x + col_w / 2}" y="{top + plot_h + 18}" text-anchor="middle">{escape(category)}</text>')
+        parts.append(f'<text x="{x + col_w / 2}" y="{base - 4:.1f}" text-anchor="middle">{totals[i]}</text>')
+    for n, s in enumerate(series):
+        legend_y = top + plot_h + 44 + 20 * n
+        parts.append(f'<rect class="{s.css}" x="{left}" y="{legend_y - 10}" width="12" height="12"/>')
+        parts.append(f'<text x="{left + 18}" y="{legend_y}">{escape(s.label)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

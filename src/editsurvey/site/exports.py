@@ -1,0 +1,133 @@
+"""Machine-readable exports: JSON, CSV, BibTeX, JSON Schema.
+
+Every function returns text and depends only on the catalog, so two builds
+of the same data give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from typing import Any
+
+from ..catalog import Catalog
+from ..models import MethodRecord
+from ..schema import dumps as dump_schema
+from ..schema import method_schema
+
+EXPORT_VERSION = 1
+
+
+def record_dict(method: MethodRecord) -> dict[str, Any]:
+    """A record as JSON data: exactly its YAML fields, absent ones left out."""
+    return method.model_dump(mode="json", exclude_none=True)
+
+
+def taxonomy_dict(catalog: Catalog) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for axis_id, axis in catalog.taxonomy.axes.items():
+        out[axis_id] = {
+            "label": axis.label,
+            "description": axis.description,
+            "levels": axis.levels,
+            "assignable_levels": axis.assignable_levels,
+            "nodes": [
+                {**n.node.model_dump(mode="json", exclude_none=True), "level": n.level}
+                for n in catalog.taxonomy.axis_nodes(axis_id)
+            ],
+        }
+    return out
+
+
+def methods_json(catalog: Catalog) -> str:
+    payload = {
+        "version": EXPORT_VERSION,
+        "taxonomy": taxonomy_dict(catalog),
+        "venues": [v.model_dump(mode="json") for v in catalog.venues.values()],
+        "methods": [record_dict(m) for m in catalog.methods],
+    }
+    return json.dumps(payload, indent=1, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+CSV_COLUMNS = [
+    "id", "name", "title", "authors", "date", "venue", "year", "strategy", "sub_category", "also_in",
+    "conditions", "tasks", "base_model", "paper", "arxiv", "doi", "code", "project", "builds_on", "summary",
+]
+
+
+def methods_csv(catalog: Catalog) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for m in catalog.methods:
+        links = m.links
+        writer.writerow([
+            m.id, m.name, m.title, "; ".join(m.authors or []), m.date, m.venue, m.year, m.strategy,
+            catalog.sub_category(m), "; ".join(m.also_in or []), "; ".join(m.conditions), "; ".join(m.tasks),
+            m.base_model or "", links.paper, links.arxiv or "", links.doi or "", links.code or "",
+            links.project or "", "; ".join(m.builds_on or []), " ".join(m.summary.split()),
+        ])
+    return buffer.getvalue()
+
+
+_LATEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+                  "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+
+
+def latex_escape(text: str) -> str:
+    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in text)
+
+
+def bibtex_key(method: MethodRecord) -> str:
+    """Stable: the record id, which never changes (renames keep former ids)."""
+    return method.id
+
+
+def bibtex_entry(catalog: Catalog, method: MethodRecord) -> str:
+    venue = catalog.venues.get(method.venue)
+    kind = venue.kind if venue else "preprint"
+    fields: list[tuple[str, str]] = [("title", "{" + latex_escape(method.title) + "}")]
+    if method.authors:
+        fields.append(("author", " and ".join(latex_escape(a) for a in method.authors)))
+    if kind in ("conference", "workshop") and venue:
+        entry = "inproceedings"
+        fields.append(("booktitle", latex_escape(venue.full)))
+    elif kind == "journal" and venue:
+        entry = "article"
+        fields.append(("journal", latex_escape(venue.full)))
+    else:
+        entry = "misc"
+        if method.links.arxiv:
+            fields.append(("eprint", method.links.arxiv))
+            fields.append(("archivePrefix", "arXiv"))
+        fields.append(("howpublished", latex_escape(venue.full if venue else method.venue)))
+    fields.append(("year", str(method.year)))
+    if method.links.doi:
+        fields.append(("doi", latex_escape(method.links.doi)))
+    fields.append(("url", method.links.paper))
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@{entry}{{{bibtex_key(method)},\n{body}\n}}\n"
+
+
+def methods_bib(catalog: Catalog) -> str:
+    return "\n".join(bibtex_entry(catalog, m) for m in catalog.methods)
+
+
+def schema_json(catalog: Catalog) -> str:
+    return dump_schema(method_schema(catalog.taxonomy, catalog.venue_names))
+
+
+def export_files(catalog: Catalog) -> dict[str, str]:
+    """Path under the site -> content."""
+    return {
+        "data/methods.json": methods_json(catalog),
+        "data/methods.csv": methods_csv(catalog),
+        "data/methods.bib": methods_bib(catalog),
+        "data/schema.json": schema_json(catalog),
+    }
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
