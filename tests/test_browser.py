@@ -12,7 +12,7 @@ import os
 import shutil
 import threading
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode
 
 import pytest
 
@@ -94,7 +94,8 @@ def expected_ids(catalog, params: dict[str, str]) -> list[str]:
 
 
 def current_params(page) -> dict[str, str]:
-    return dict(parse_qsl(urlsplit(page.url).query))
+    # Read in the page: Playwright's page.url follows history.replaceState only asynchronously.
+    return dict(parse_qsl(page.evaluate("location.search").lstrip("?")))
 
 
 COMBINATIONS = [
@@ -187,7 +188,7 @@ def test_url_with_state_restores_the_view(site, page, browser):
     assert first == expected_ids(catalog, params)
     # A second tab opening the copied URL sees exactly the same rows and controls.
     other = browser.new_page()
-    other.goto(page.url)
+    other.goto(page.evaluate("location.href"))
     other.wait_for_selector("#es-explorer[data-ready=true]")
     assert shown_ids(other) == first
     assert other.input_value("#es-q") == "image"
