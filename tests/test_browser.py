@@ -289,3 +289,15 @@ def test_screenshots(site, page):
     page.screenshot(path=str(ARTIFACTS / "method-page.png"), full_page=True)
     assert (ARTIFACTS / "explorer.png").stat().st_size > 10_000
     assert (ARTIFACTS / "method-page.png").stat().st_size > 10_000
+
+
+def test_missing_browser_skips_outside_ci_and_fails_in_ci(monkeypatch):
+    import test_browser
+
+    monkeypatch.setattr(test_browser, "CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="apt-get install chromium"):
+        _require_browser()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true"):
+        _require_browser()

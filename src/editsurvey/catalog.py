@@ -100,9 +100,6 @@ class Catalog:
         """Methods tagged with the node or any node below it, by id."""
         return list(self._members.get(node_id, []))
 
-    def sort_key(self, node_ids: list[str]) -> list[tuple[int, int]]:
-        return sorted(self.taxonomy.order_key(n) for n in node_ids)
-
     def ordered(self, node_ids: list[str]) -> list[str]:
         return sorted(node_ids, key=self.taxonomy.order_key)
 
@@ -181,9 +178,6 @@ class Catalog:
         for method in self.methods:
             years.setdefault(int(method.date[:4]), Counter())[self.top_strategy(method)] += 1
         return dict(sorted(years.items()))
-
-    def display_venue(self, method: MethodRecord) -> str:
-        return f"{method.venue} {method.year}"
 
 
 def load_catalog(root: Path, today: dt.date | None = None) -> tuple[Catalog | None, list[Diagnostic]]:

@@ -166,7 +166,7 @@ def serve(root: Path | None, dev_addr: str, open_browser: bool) -> None:
 # ------------------------------------------------------------- contributing
 
 def _taxonomy_order(root: Path):
-    """Sort key for taxonomy ids in taxonomy order (unknown ids last); None without a taxonomy."""
+    """A sort key putting taxonomy ids in taxonomy order (unknown ids last), the taxonomy, the data."""
     from .dataset import load_dataset
     from .taxonomy import Taxonomy
 

@@ -16,7 +16,6 @@ from typing import Any
 import yaml
 from yaml.events import (
     AliasEvent,
-    DocumentEndEvent,
     DocumentStartEvent,
     MappingEndEvent,
     MappingStartEvent,
@@ -24,7 +23,6 @@ from yaml.events import (
     SequenceEndEvent,
     SequenceStartEvent,
     StreamEndEvent,
-    StreamStartEvent,
 )
 from yaml.nodes import ScalarNode
 
@@ -77,7 +75,9 @@ class Document:
         return Diagnostic(self.rel, pos.line, pos.col, severity, code, message, hint)  # type: ignore[arg-type]
 
 
-class _Builder:
+class EventReader:
+    """Builds plain values from the parser's events, recording positions and problems."""
+
     def __init__(self, text: str, rel: str):
         self.loader = SafeLoader(text)
         self.rel = rel
@@ -219,7 +219,7 @@ def load_document(path: Path, root: Path) -> tuple[Document | None, list[Diagnos
     text, problem = _decode(raw, rel)
     if problem:
         return None, [problem]
-    builder = _Builder(text, rel)
+    builder = EventReader(text, rel)
     try:
         data = builder.build()
     except yaml.MarkedYAMLError as exc:

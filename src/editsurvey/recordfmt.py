@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 import yaml
 
-from .loader import SafeLoader
+from .loader import EventReader, SafeLoader  # the same reader as validation
 from .models import Links, MethodRecord, Provenance
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../schema/method.schema.json"
@@ -213,9 +213,7 @@ def collect_comments(text: str, key_lines: dict[str, int], value_end_lines: dict
 
 def format_text(text: str, order: Callable[[str], Any] | None = None) -> str:
     """The canonical form of a record file's text. Raises FormatRefused."""
-    from .loader import _Builder  # the same reader as validation: positions, no aliases
-
-    builder = _Builder(text, "<record>")
+    builder = EventReader(text, "<record>")
     try:
         data = builder.build()
     except yaml.YAMLError as exc:
@@ -228,7 +226,7 @@ def format_text(text: str, order: Callable[[str], Any] | None = None) -> str:
     value_end = _value_end_lines(builder, key_lines)
     comments = collect_comments(text, key_lines, value_end)
     formatted = format_record(data, comments, order)
-    again = _Builder(formatted, "<formatted>").build()
+    again = EventReader(formatted, "<formatted>").build()
     expected = {k: (_ordered(k, v, order) if isinstance(v, list) else v) for k, v in data.items() if v is not None}
     if again != expected:
         raise FormatRefused("the canonical form would not hold the same data; the file was left as it is")

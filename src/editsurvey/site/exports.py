@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from typing import Any
 
 from ..catalog import Catalog
@@ -127,7 +126,3 @@ def export_files(catalog: Catalog) -> dict[str, str]:
         "data/methods.bib": methods_bib(catalog),
         "data/schema.json": schema_json(catalog),
     }
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

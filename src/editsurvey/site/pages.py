@@ -182,9 +182,7 @@ class SiteRenderer:
         rows: dict[str, list[MethodRecord]] = {}
         for root_subs in subs.values():
             for sub in root_subs:
-                members = [m for m in self.cat.methods
-                           if sub.id in {self.tax.ancestors(s)[1] for s in [m.strategy, *(m.also_in or [])]
-                                         if len(self.tax.ancestors(s)) > 1}]
+                members = [m for m in self.cat.methods if sub.id in self.cat.strategy_nodes(m)]
                 rows[sub.id] = sorted(members, key=lambda m: (m.date, m.name.casefold()))
 
         def cond_labels(m: MethodRecord) -> str:
