@@ -85,7 +85,19 @@ def open_explorer(page, base: str, params: dict[str, str] | None = None) -> None
     page.wait_for_selector("#es-explorer[data-ready=true]")
 
 
+PAGE = 100  # rows the explorer renders before "Show more" (assets/explorer.js)
+
+
 def shown_ids(page) -> list[str]:
+    """Every row of the result, in order, clicking "Show more" until all are on screen."""
+    while page.is_visible("#es-more"):
+        before = page.eval_on_selector_all("#es-rows [role=row]", "rows => rows.length")
+        page.click("#es-more")
+        page.wait_for_function(f"() => document.querySelectorAll('#es-rows [role=row]').length > {before}")
+    return first_page(page)
+
+
+def first_page(page) -> list[str]:
     return page.eval_on_selector_all("#es-rows [role=row]", "rows => rows.map(r => r.dataset.id)")
 
 
@@ -122,6 +134,8 @@ def test_filter_rows_equal_python_query(site, page, params):
     base, catalog = site
     open_explorer(page, base, params)
     expected = expected_ids(catalog, params)
+    assert first_page(page) == expected[:PAGE]
+    assert page.is_visible("#es-more") == (len(expected) > PAGE)
     assert shown_ids(page) == expected
     status = page.text_content("#es-status")
     assert status == f"{len(expected)} of {len(catalog.methods)} methods"

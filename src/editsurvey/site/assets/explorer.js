@@ -29,7 +29,7 @@
     { label: "First version", sort: "date" }, { label: "Code" }
   ];
   // Rows beyond this many wait for "Show more": the table stays fast at any size.
-  var PAGE = 250;
+  var PAGE = 100;
   var DEFAULT_SORT = "date";
   var DEFAULT_DIR = "desc";
 
