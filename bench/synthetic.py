@@ -12,7 +12,6 @@ from pathlib import Path
 
 from editsurvey.dataset import load_dataset
 from editsurvey.recordfmt import format_record
-from editsurvey.taxonomy import Taxonomy
 
 REPO = Path(__file__).resolve().parents[1]
 WORDS = ("adaptive attention blended consistent controllable diffusion disentangled drag efficient exact faithful "
@@ -30,7 +29,7 @@ def make_root(target: Path, count: int, seed: int = 7) -> Path:
     (target / "methods").mkdir(parents=True)
     (target / "benchmarks").mkdir()
     data = load_dataset(target)
-    tax = Taxonomy.build({k: v.model for k, v in data.axes.items()})
+    tax = data.taxonomy()
     venues = [v.name for v in data.venues.model.venues]
     strategies = [n.id for n in tax.assignable("strategies")]
     conditions = [n.id for n in tax.assignable("conditions")]

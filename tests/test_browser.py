@@ -154,15 +154,8 @@ def test_facet_counts_follow_the_selection(site, page):
         pool = rows if mode == "all" else [m for m in catalog.methods if matches(catalog, m, q, skip=facet)]
         for node in catalog.taxonomy.axis_nodes(axis):
             shown = page.text_content(f'fieldset[data-facet="{facet}"] [data-count="{node.id}"]')
-            expected = sum(1 for m in pool if node.id in _tags(catalog, m, facet))
+            expected = sum(1 for m in pool if node.id in catalog.facet_tags(m, facet))
             assert shown == f"({expected})", (facet, node.id)
-
-
-def _tags(catalog, method, facet):
-    if facet == "strategy":
-        return set(catalog.strategy_nodes(method))
-    leaves = method.conditions if facet == "condition" else method.tasks
-    return {a for leaf in leaves for a in catalog.taxonomy.ancestors(leaf)}
 
 
 def test_clicks_update_url_and_back_forward_restore(site, page):

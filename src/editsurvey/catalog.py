@@ -43,7 +43,7 @@ class Catalog:
         methods = sorted(data.methods, key=lambda m: m.model.id)
         return cls(
             root=data.root,
-            taxonomy=Taxonomy.build({k: v.model for k, v in data.axes.items()}),
+            taxonomy=data.taxonomy(),
             venues={v.name: v for v in data.venues.model.venues} if data.venues else {},
             methods=[m.model for m in methods],
             files={m.model.id: m.doc.rel for m in methods},
@@ -81,12 +81,16 @@ class Catalog:
     def top_strategy(self, method: MethodRecord) -> str:
         return self.taxonomy.ancestors(method.strategy)[0]
 
+    def facet_tags(self, method: MethodRecord, facet: str) -> set[str]:
+        """Nodes of one axis ("strategy", "condition" or "task") that list the method, ancestors included."""
+        if facet == "strategy":
+            return set(self.strategy_nodes(method))
+        leaves = method.conditions if facet == "condition" else method.tasks
+        return {a for leaf in leaves for a in self.taxonomy.ancestors(leaf)}
+
     def tags(self, method: MethodRecord) -> set[str]:
         """Every taxonomy node that lists this method (including ancestors)."""
-        found = set(self.strategy_nodes(method))
-        for leaf in [*method.conditions, *method.tasks]:
-            found.update(self.taxonomy.ancestors(leaf))
-        return found
+        return set().union(*(self.facet_tags(method, facet) for facet in FACET_AXES))
 
     @cached_property
     def _members(self) -> dict[str, list[MethodRecord]]:
@@ -113,8 +117,8 @@ class Catalog:
                     reverse[target].append(method)
         return reverse
 
-    def related(self, method: MethodRecord, limit: int = 5) -> list[MethodRecord]:
-        """Same sub-category first, then most shared tasks and conditions."""
+    def related(self, method: MethodRecord, limit: int = 5) -> list[tuple[MethodRecord, int]]:
+        """(method, number of shared tasks and conditions): same sub-category first, then most shared."""
         mine = set(method.tasks) | set(method.conditions)
         sub = self.sub_category(method)
         scored = []
@@ -126,7 +130,7 @@ class Catalog:
             if same or shared:
                 scored.append((-int(same), -shared, other.id, other))
         scored.sort(key=lambda t: t[:3])
-        return [t[3] for t in scored[:limit]]
+        return [(t[3], -t[1]) for t in scored[:limit]]
 
     # ------------------------------------------------------- benchmarks
     def metric(self, metric_id: str) -> Metric:
@@ -150,17 +154,20 @@ class Catalog:
             ranked.append(Ranked(rank, self.by_id[row.method], row.mean, row.std))
         return ranked
 
-    def results_for(self, method_id: str) -> list[tuple[ResultSet, str, Ranked, int]]:
-        """(result set, task, ranked row, rows in that task) for every published score of a method."""
-        out = []
+    @cached_property
+    def _ranked_by_method(self) -> dict[str, list[tuple[ResultSet, str, Ranked, int]]]:
+        """Every leaderboard computed once, indexed by method."""
+        index: dict[str, list[tuple[ResultSet, str, Ranked, int]]] = {}
         for rs in self.results:
-            bench = self.benchmark(rs.benchmark)
-            for task in bench.tasks:
+            for task in self.benchmark(rs.benchmark).tasks:
                 board = self.leaderboard(rs, task.id)
                 for row in board:
-                    if row.method.id == method_id:
-                        out.append((rs, task.id, row, len(board)))
-        return out
+                    index.setdefault(row.method.id, []).append((rs, task.id, row, len(board)))
+        return index
+
+    def results_for(self, method_id: str) -> list[tuple[ResultSet, str, Ranked, int]]:
+        """(result set, task, ranked row, rows in that task) for every published score of a method."""
+        return list(self._ranked_by_method.get(method_id, []))
 
     # -------------------------------------------------------- statistics
     def coverage(self) -> dict[tuple[str, str], int]:
@@ -250,19 +257,12 @@ class Query:
         )
 
 
-def _facet_tags(catalog: Catalog, method: MethodRecord, facet: str) -> set[str]:
-    if facet == "strategy":
-        return set(catalog.strategy_nodes(method))
-    leaves = method.conditions if facet == "condition" else method.tasks
-    return {a for leaf in leaves for a in catalog.taxonomy.ancestors(leaf)}
-
-
 def matches(catalog: Catalog, method: MethodRecord, query: Query, skip: str | None = None) -> bool:
     for facet in FACET_AXES:
         selected = getattr(query, facet)
         if facet == skip or not selected:
             continue
-        tags = _facet_tags(catalog, method, facet)
+        tags = catalog.facet_tags(method, facet)
         mode = getattr(query, f"{facet}_mode")
         if not (all(s in tags for s in selected) if mode == "all" else any(s in tags for s in selected)):
             return False

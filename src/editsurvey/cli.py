@@ -33,7 +33,8 @@ def resolve_root(root: Path | None) -> Path:
     return root.resolve() if root else find_root(Path.cwd())
 
 
-def report(records: int, found: list[diag.Diagnostic], fmt: str, stream=None) -> None:
+def report(records: int, found: list[diag.Diagnostic], fmt: str, stream=None, summary: str | None = None) -> None:
+    """Print diagnostics in a format, then a summary line (default: `N records, M errors, K warnings`)."""
     stream = stream or sys.stdout
     if fmt == "json":
         click.echo(diag.format_json(records, found), file=stream)
@@ -41,7 +42,7 @@ def report(records: int, found: list[diag.Diagnostic], fmt: str, stream=None) ->
     render = diag.format_github if fmt == "github" else diag.format_text
     for d in found:
         click.echo(render(d), file=stream)
-    click.echo(diag.summary_line(records, found), file=stream)
+    click.echo(summary or diag.summary_line(records, found), file=stream)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -168,11 +169,10 @@ def serve(root: Path | None, dev_addr: str, open_browser: bool) -> None:
 def _taxonomy_order(root: Path):
     """A sort key putting taxonomy ids in taxonomy order (unknown ids last), the taxonomy, the data."""
     from .dataset import load_dataset
-    from .taxonomy import Taxonomy
 
     data = load_dataset(root)
-    tax = Taxonomy.build({k: v.model for k, v in data.axes.items()})
-    return (lambda node_id: tax.order_key(node_id)), tax, data
+    tax = data.taxonomy()
+    return tax.order_key, tax, data
 
 
 @main.command()
@@ -253,7 +253,7 @@ def new(root: Path | None, method_id: str | None, name: str, title: str, arxiv: 
 
     from .dataset import METHODS_DIR
     from .recordfmt import format_record
-    from .validate import suggest
+    from .validate import arxiv_month, suggest
 
     root = resolve_root(root)
     order, tax, data = _taxonomy_order(root)
@@ -278,9 +278,7 @@ def new(root: Path | None, method_id: str | None, name: str, title: str, arxiv: 
     if arxiv:
         arxiv = re.sub(r"^(https?://arxiv\.org/abs/|arXiv:)", "", arxiv.strip())
         arxiv = re.sub(r"v\d+$", "", arxiv)
-        match = re.match(r"^(\d{2})(\d{2})\.\d{4,5}$", arxiv)
-        if match:
-            date = date or f"20{match.group(1)}-{match.group(2)}"
+        date = date or arxiv_month(arxiv)
         paper = paper or f"https://arxiv.org/abs/{arxiv}"
     if not paper:
         problems.append("no paper link: give --paper URL or --arxiv ID")
@@ -355,13 +353,7 @@ def check_links_command(root: Path | None, retry_after: float, fmt: str, summary
         dead.append(docs[link.method_id].diagnostic(
             loc, "dead-link", f"{link.url} failed twice ({outcome.detail})",
             "fix or remove the link if the page has moved or gone"))
-    if fmt == "json":
-        click.echo(diag.format_json(len(outcomes), dead))
-    else:
-        render = diag.format_github if fmt == "github" else diag.format_text
-        for d in dead:
-            click.echo(render(d))
-        click.echo(f"{len(outcomes)} links checked, {len(dead)} dead")
+    report(len(outcomes), dead, fmt, summary=f"{len(outcomes)} links checked, {len(dead)} dead")
     if summary:
         lines = [f"## Link check: {len(dead)} dead of {len(outcomes)}", ""]
         lines += [f"- `{d.path}:{d.line}` {d.message}" for d in dead] or ["All links answered."]

@@ -27,6 +27,7 @@ from .models import (
     TaxonomyAxis,
     VenueList,
 )
+from .taxonomy import Taxonomy
 
 TAXONOMY_DIR = "taxonomy"
 METHODS_DIR = "methods"
@@ -59,6 +60,10 @@ class DataSet:
     # Stems of every method file, valid or not, so that a broken record does
     # not also make every reference to it an error.
     method_stems: set[str] = field(default_factory=set)
+
+    def taxonomy(self) -> Taxonomy:
+        """The axes that loaded, as a tree (tolerant of the problems validate reports)."""
+        return Taxonomy.build({k: v.model for k, v in self.axes.items()})
 
 
 # ------------------------------------------------------- pydantic -> diagnostics

@@ -101,7 +101,8 @@ def normalise_title(title: str) -> str:
     return " ".join(re.sub(r"[^0-9a-z]+", " ", title.casefold()).split())
 
 
-def _arxiv_month(arxiv: str) -> str | None:
+def arxiv_month(arxiv: str) -> str | None:
+    """YYYY-MM of a new-style arXiv id's first version; None for old-style ids."""
     match = re.match(r"^(\d{2})(\d{2})\.", arxiv)
     return f"20{match.group(1)}-{match.group(2)}" if match else None
 
@@ -159,7 +160,7 @@ def check_record(item: Loaded[MethodRecord], tax: Taxonomy, venues: set[str], to
         yield doc.diagnostic(("year",), "future-date", f"year {rec.year} is in the future",
                              "give the year of publication")
     if rec.links.arxiv:
-        first = _arxiv_month(rec.links.arxiv)
+        first = arxiv_month(rec.links.arxiv)
         if first and rec.date > first:
             yield doc.diagnostic(("date",), "date-after-arxiv",
                                  f"date {rec.date} is later than the arXiv id {rec.links.arxiv} "
@@ -395,7 +396,7 @@ def check_benchmarks(data: DataSet, tax: Taxonomy) -> Iterator[Diagnostic]:
 
 def check(data: DataSet, today: dt.date | None = None) -> list[Diagnostic]:
     today = today or today_utc()
-    tax = Taxonomy.build({k: v.model for k, v in data.axes.items()})
+    tax = data.taxonomy()
     found = list(data.diagnostics)
     found += check_taxonomy(data, tax)
     found += check_methods(data, tax, today)

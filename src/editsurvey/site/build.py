@@ -22,7 +22,7 @@ import yaml
 
 from ..catalog import Catalog
 from .exports import export_files
-from .links import attr, node_src
+from .links import attr, benchmark_src, node_src, page_src
 from .pages import render_pages
 
 ASSETS = Path(__file__).parent / "assets"
@@ -93,7 +93,7 @@ def site_links(text: str, axes: set[str]) -> str:
             return match.group(0)
         axis = re.fullmatch(r"taxonomy/([a-z0-9-]+)\.yaml", target)
         if axis and axis.group(1) in axes:
-            return f"[{label}]({axis.group(1)}/index.md)"
+            return f"[{label}]({page_src(axis.group(1))})"
         return label
 
     return _MD_LINK.sub(replace, text)
@@ -114,21 +114,26 @@ def _tree_nav(catalog: Catalog, axis: str, node_ids: list[str]) -> list[Any]:
     return items
 
 
+def _present(items: list[dict[str, str]], files: dict[str, bytes]) -> list[dict[str, str]]:
+    """The nav entries whose page exists (hand-written pages may be absent)."""
+    return [item for item in items if next(iter(item.values())) in files]
+
+
 def navigation(catalog: Catalog, files: dict[str, bytes]) -> list[Any]:
-    methods = [{"All methods": "methods/index.md"}]
-    methods += [item for item in ({"Explorer": "explorer/index.md"}, {"Matrix": "matrix/index.md"}, {"Coverage": "coverage/index.md"})
-                if next(iter(item.values())) in files]
+    methods = [{"All methods": page_src("methods")},
+               *_present([{"Explorer": page_src("explorer")}, {"Matrix": page_src("matrix")},
+                          {"Coverage": page_src("coverage")}], files)]
     nav: list[Any] = [{"Home": "index.md"}, {"Methods": methods}]
     for axis_id, axis in catalog.taxonomy.axes.items():
         roots = [n.id for n in catalog.taxonomy.roots(axis_id)]
-        nav.append({axis.label: [{"Overview": f"{axis_id}/index.md"}, *_tree_nav(catalog, axis_id, roots)]})
-    bench: list[Any] = [{"Leaderboard": "leaderboard/index.md"}]
-    bench += [{b.name: f"benchmarks/{b.id}/index.md"} for b in catalog.benchmarks]
-    bench += [{m.name: f"benchmarks/{m.id}/index.md"} for m in catalog.metrics]
+        nav.append({axis.label: [{"Overview": page_src(axis_id)}, *_tree_nav(catalog, axis_id, roots)]})
+    bench: list[Any] = [{"Leaderboard": page_src("leaderboard")}]
+    bench += [{b.name: benchmark_src(b.id)} for b in catalog.benchmarks]
+    bench += [{m.name: benchmark_src(m.id)} for m in catalog.metrics]
     nav.append({"Benchmarks": bench})
-    nav.append({"Statistics": "statistics/index.md"})
-    about = [item for item in ({"About": "about.md"}, {"Data and exports": "data.md"},
-                               {"Contributing": "contributing.md"}) if next(iter(item.values())) in files]
+    nav.append({"Statistics": page_src("statistics")})
+    about = _present([{"About": "about.md"}, {"Data and exports": "data.md"}, {"Contributing": "contributing.md"}],
+                     files)
     if about:
         nav.append({"About": about})
     return nav

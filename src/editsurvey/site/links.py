@@ -24,6 +24,16 @@ def url_of(src: str) -> str:
     return src[: -len(".md")] + "/"
 
 
+def page_src(name: str) -> str:
+    """Source of a top-level generated page: page_src("explorer") is explorer/index.md."""
+    return f"{name}/index.md"
+
+
+def benchmark_src(item_id: str) -> str:
+    """Source of a benchmark's or a metric's page."""
+    return f"benchmarks/{item_id}/index.md"
+
+
 def method_src(method_id: str) -> str:
     return f"methods/{method_id}/index.md"
 

@@ -18,7 +18,7 @@ from ..models import MethodRecord
 from ..taxonomy import Node
 from . import charts
 from .exports import bibtex_entry
-from .links import Linker, attr, md, method_src, node_src
+from .links import Linker, attr, benchmark_src, md, method_src, node_src, page_src
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -36,7 +36,7 @@ def _env() -> jinja2.Environment:
         trim_blocks=False,
         lstrip_blocks=False,
     )
-    env.globals.update(md=md, attr=attr, q=lambda text: json.dumps(str(text), ensure_ascii=False), method_src=method_src, node_src=node_src,
+    env.globals.update(md=md, attr=attr, page_src=page_src, q=lambda text: json.dumps(str(text), ensure_ascii=False), method_src=method_src, node_src=node_src,
                        explorer_key=lambda n: EXPLORER_KEYS[n.axis], fmt=_fmt)
     return env
 
@@ -116,7 +116,7 @@ class SiteRenderer:
         )
 
     def methods_index(self) -> str:
-        return self.render("methods_index.md.j2", "methods/index.md", methods=self.by_name(self.cat.methods))
+        return self.render("methods_index.md.j2", page_src("methods"), methods=self.by_name(self.cat.methods))
 
     def method(self, m: MethodRecord) -> str:
         src = method_src(m.id)
@@ -140,12 +140,10 @@ class SiteRenderer:
             task = next(t for t in bench.tasks if t.id == task_id)
             source_url = rs.source.url
             results.append({
-                "benchmark": bench.name, "bench_src": f"benchmarks/{bench.id}/index.md", "task": task.label,
+                "benchmark": bench.name, "bench_src": benchmark_src(bench.id), "task": task.label,
                 "anchor": f"{rs.id}-{task_id}", "mean": _fmt(row.mean, metric.decimals),
                 "std": _fmt(row.std, metric.decimals), "rank": row.rank, "of": of,
             })
-        mine = set(m.tasks) | set(m.conditions)
-        related = [(o, len(mine & (set(o.tasks) | set(o.conditions)))) for o in self.cat.related(m)]
         return self.render(
             "method.md.j2", src, m=m,
             summary=" ".join(m.summary.split()),
@@ -157,13 +155,13 @@ class SiteRenderer:
             results=results, source_url=source_url,
             builds_on=[self.cat.by_id[i] for i in (m.builds_on or []) if i in self.cat.by_id],
             built_on_by=self.cat.built_on_by.get(m.id, []),
-            related=related,
+            related=self.cat.related(m),
             bibtex=bibtex_entry(self.cat, m),
             file=self.cat.files[m.id],
         )
 
     def axis_index(self, axis_id: str) -> str:
-        src = f"{axis_id}/index.md"
+        src = page_src(axis_id)
         return self.render("axis_index.md.j2", src, axis=self.tax.axes[axis_id],
                            tree_md=self._tree_md(Linker(src), axis_id))
 
@@ -188,7 +186,7 @@ class SiteRenderer:
         def cond_labels(m: MethodRecord) -> str:
             return ", ".join(self.tax.nodes[c].short for c in self.cat.ordered(m.conditions))
 
-        return self.render("matrix.md.j2", "matrix/index.md", roots=self.tax.roots("strategies"), subs=subs, rows=rows,
+        return self.render("matrix.md.j2", page_src("matrix"), roots=self.tax.roots("strategies"), subs=subs, rows=rows,
                            tasks=self.tax.assignable("tasks"), cond_labels=cond_labels)
 
     def coverage(self) -> str:
@@ -196,7 +194,7 @@ class SiteRenderer:
         conditions = self.tax.assignable("conditions")
         tasks = self.tax.assignable("tasks")
         return self.render(
-            "coverage.md.j2", "coverage/index.md", counts=counts, conditions=conditions, tasks=tasks,
+            "coverage.md.j2", page_src("coverage"), counts=counts, conditions=conditions, tasks=tasks,
             per_condition={c.id: len(self.cat.methods_for(c.id)) for c in conditions},
             per_task={t.id: len(self.cat.methods_for(t.id)) for t in tasks},
             total=len(self.cat.methods),
@@ -209,25 +207,25 @@ class SiteRenderer:
             bench = self.cat.benchmark(rs.benchmark)
             boards.append({
                 "results": rs, "benchmark": bench, "metric": self.cat.metric(rs.metric),
-                "metric_src": f"benchmarks/{rs.metric}/index.md",
+                "metric_src": benchmark_src(rs.metric),
                 "tasks": [{"id": t.id, "label": t.label, "rows": self.cat.leaderboard(rs, t.id)} for t in bench.tasks],
             })
-        return self.render("leaderboard.md.j2", "leaderboard/index.md", boards=boards)
+        return self.render("leaderboard.md.j2", page_src("leaderboard"), boards=boards)
 
     def benchmark(self, bench_id: str) -> str:
         bench = self.cat.benchmark(bench_id)
         by_task: dict[str, list] = {}
         for case in bench.cases or []:
             by_task.setdefault(case.task, []).append(case)
-        return self.render("benchmark.md.j2", f"benchmarks/{bench.id}/index.md", b=bench, by_task=by_task,
+        return self.render("benchmark.md.j2", benchmark_src(bench.id), b=bench, by_task=by_task,
                            case_counts={k: len(v) for k, v in by_task.items()},
                            results=[r for r in self.cat.results if r.benchmark == bench.id])
 
     def metric(self, metric_id: str) -> str:
-        return self.render("metric.md.j2", f"benchmarks/{metric_id}/index.md", metric=self.cat.metric(metric_id))
+        return self.render("metric.md.j2", benchmark_src(metric_id), metric=self.cat.metric(metric_id))
 
     def statistics(self) -> str:
-        src = "statistics/index.md"
+        src = page_src("statistics")
         L = Linker(src)  # Markdown links, for the data tables under the charts
         strategies = self.tax.roots("strategies")
         years = self.cat.per_year()
@@ -255,29 +253,29 @@ class SiteRenderer:
                            per_year_rows=per_year_rows, bar_charts=bar_charts)
 
     def explorer(self) -> str:
-        return self.render("explorer.md.j2", "explorer/index.md")
+        return self.render("explorer.md.j2", page_src("explorer"))
 
     # ------------------------------------------------------------- all
     def pages(self) -> dict[str, str]:
         out = {
             "index.md": self.home(),
-            "explorer/index.md": self.explorer(),
-            "methods/index.md": self.methods_index(),
-            "matrix/index.md": self.matrix(),
-            "coverage/index.md": self.coverage(),
-            "leaderboard/index.md": self.leaderboard(),
-            "statistics/index.md": self.statistics(),
+            page_src("explorer"): self.explorer(),
+            page_src("methods"): self.methods_index(),
+            page_src("matrix"): self.matrix(),
+            page_src("coverage"): self.coverage(),
+            page_src("leaderboard"): self.leaderboard(),
+            page_src("statistics"): self.statistics(),
         }
         for m in self.cat.methods:
             out[method_src(m.id)] = self.method(m)
         for axis_id in self.tax.axes:
-            out[f"{axis_id}/index.md"] = self.axis_index(axis_id)
+            out[page_src(axis_id)] = self.axis_index(axis_id)
             for n in self.tax.axis_nodes(axis_id):
                 out[node_src(axis_id, n.id)] = self.node(n)
         for bench in self.cat.benchmarks:
-            out[f"benchmarks/{bench.id}/index.md"] = self.benchmark(bench.id)
+            out[benchmark_src(bench.id)] = self.benchmark(bench.id)
         for metric in self.cat.metrics:
-            out[f"benchmarks/{metric.id}/index.md"] = self.metric(metric.id)
+            out[benchmark_src(metric.id)] = self.metric(metric.id)
         return out
 
 
