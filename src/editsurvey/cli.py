@@ -115,17 +115,32 @@ def build(root: Path | None, site_dir: Path | None, strict: bool, engine: str) -
     leaves the previous site in place.
     """
     from .catalog import load_catalog_or_exit
-    from .site.build import BuildError, prepare, run_engine
+    from .site.build import BuildError, build_lock, prepare, run_engine
+    from .site.process import Stopped
+    from .site.target import refusal
 
     root = resolve_root(root)
     site = (site_dir or root / "site").resolve()
+    problem = refusal(root, site)
+    if problem:
+        click.echo(f"error: will not write the site to {site}: {problem}", err=True)
+        click.echo("hint: give --site-dir a new or empty folder, or one an earlier build made", err=True)
+        sys.exit(2)
     catalog = load_catalog_or_exit(root)
     try:
-        prepared = prepare(catalog, root, site)
-        run_engine(root, prepared.config_path, site, engine=engine, strict=strict)
+        with build_lock(root):
+            prepared = prepare(catalog, root, site)
+            run_engine(root, prepared.config_path, site, engine=engine, strict=strict)
     except BuildError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
+    except OSError as exc:
+        click.echo(f"error: cannot write {exc.filename or 'the site'}: {exc.strerror}; nothing was replaced",
+                   err=True)
+        sys.exit(1)
+    except Stopped as exc:
+        click.echo(f"build {exc}; the previous site was left as it was", err=True)
+        sys.exit(128 + exc.signum)
     pages = sum(1 for p in prepared.files if p.endswith(".md"))
     click.echo(f"built {pages} pages from {len(catalog.methods)} methods into {site}")
 
@@ -137,17 +152,30 @@ def build(root: Path | None, site_dir: Path | None, strict: bool, engine: str) -
 def serve(root: Path | None, dev_addr: str, open_browser: bool) -> None:
     """Build and serve the site locally; editing a YAML file reloads the page."""
     import os
-    import subprocess
+    import socket
 
     from .catalog import load_catalog_or_exit
-    from .site.build import BuildError, WATCHED, prepare, serve_hooks
+    from .site.build import WATCHED, BuildError, prepare, serve_hooks
+    from .site.process import Stopped, run_child
 
     root = resolve_root(root)
+    host, _, port = dev_addr.rpartition(":")
+    try:
+        with socket.socket() as probe:
+            probe.bind((host or "127.0.0.1", int(port)))
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not HOST:PORT"
+        click.echo(f"error: cannot serve on {dev_addr}: {reason}", err=True)
+        click.echo("hint: stop what uses that port, or pass another one: --dev-addr 127.0.0.1:8001", err=True)
+        sys.exit(2)
     catalog = load_catalog_or_exit(root)
     try:
         prepared = prepare(catalog, root, root / "site", hooks=serve_hooks(), atomic=False)
     except BuildError as exc:
         click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except OSError as exc:
+        click.echo(f"error: cannot write {exc.filename or 'the pages'}: {exc.strerror}", err=True)
         sys.exit(1)
     command = [sys.executable, "-m", "mkdocs", "serve", "--config-file", str(prepared.config_path),
                "--dev-addr", dev_addr]
@@ -159,9 +187,11 @@ def serve(root: Path | None, dev_addr: str, open_browser: bool) -> None:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     click.echo(f"serving on http://{dev_addr}/ (Ctrl+C to stop)")
     try:
-        sys.exit(subprocess.call(command, cwd=root, env=env))
+        sys.exit(run_child(command, cwd=root, env=env, capture=False).returncode)
     except KeyboardInterrupt:
         sys.exit(0)
+    except Stopped as exc:
+        sys.exit(128 + exc.signum)
 
 
 # ------------------------------------------------------------- contributing
@@ -187,6 +217,7 @@ def fmt(root: Path | None, check: bool, files: tuple[Path, ...]) -> None:
     refused and left unchanged.
     """
     from .dataset import METHODS_DIR
+    from .loader import MAX_FILE_BYTES
     from .recordfmt import FormatRefused, format_text
 
     root = resolve_root(root)
@@ -196,6 +227,14 @@ def fmt(root: Path | None, check: bool, files: tuple[Path, ...]) -> None:
     for path in targets:
         resolved = path.resolve()
         shown = resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else str(path)
+        if path.is_symlink() and not resolved.is_relative_to(root):
+            refused.append(shown)
+            click.echo(f"{shown}: refused: a symbolic link to a file outside the data root", err=True)
+            continue
+        if path.stat().st_size > MAX_FILE_BYTES:
+            refused.append(shown)
+            click.echo(f"{shown}: refused: larger than {MAX_FILE_BYTES} bytes, the limit for a record", err=True)
+            continue
         try:
             text = path.read_bytes().decode("utf-8-sig")
             canonical = format_text(text, order)
@@ -252,6 +291,7 @@ def new(root: Path | None, method_id: str | None, name: str, title: str, arxiv: 
     import re
 
     from .dataset import METHODS_DIR
+    from .models import ID_PATTERN
     from .recordfmt import format_record
     from .validate import arxiv_month, suggest
 
@@ -268,6 +308,11 @@ def new(root: Path | None, method_id: str | None, name: str, title: str, arxiv: 
                 problems.append(f"unknown {kind} `{value}`: {hint}")
 
     method_id = method_id or re.sub(r"[^a-z0-9]+", "-", name.lower().replace("++", "-plus-plus")).strip("-")
+    if not re.fullmatch(ID_PATTERN, method_id):
+        shown = method_id or "(empty)"
+        click.echo(f"error: `{shown}` is not a valid id: use lowercase letters, digits and single hyphens, "
+                   "e.g. --id my-method (nothing was written)", err=True)
+        sys.exit(2)
     conditions_list = _split(conditions) or _split((click.prompt("Input condition ids, comma-separated"),))
     tasks_list = _split(tasks) or _split((click.prompt("Editing task ids, comma-separated"),))
     check_ids("strategy", "strategies", [strategy])

@@ -145,19 +145,29 @@ def error_to_diagnostic(doc: Document, model: type[BaseModel], error: dict) -> D
         message = f"`{name}` must be {_TYPE_NAMES[kind]}, not {_describe(value)}"
         if field_key == ("links", "arxiv") and isinstance(value, (int, float)):
             hint = f'YAML reads an unquoted id as a number; write arxiv: "{value}"'
-        return doc.diagnostic(loc, "wrong-type", message, hint)
+        elif isinstance(value, (bool, type(None))) and kind == "string_type":
+            hint = f'YAML reads `{str(value).lower() if value is not None else "null"}` as a value; quote the text'
+        return doc.diagnostic(loc, "wrong-type", message, hint or f"give {_TYPE_NAMES[kind]} here")
     if kind == "string_pattern_mismatch":
-        return doc.diagnostic(loc, "bad-format", f"`{name}` has an invalid value `{value}`", hint)
+        return doc.diagnostic(loc, "bad-format", f"`{name}` has an invalid value `{value}`",
+                              hint or "see the field's description in schema/method.schema.json")
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
         return doc.diagnostic(loc, "bad-value", f"`{name}` is `{value}`; expected {expected}", hint)
+    if kind == "finite_number":
+        return doc.diagnostic(loc, "not-finite", f"`{name}` must be a finite number, not {value}",
+                              "write the published value as a plain number; .nan and .inf are not scores")
     if kind in ("too_short", "string_too_short"):
-        return doc.diagnostic(loc, "empty-value", f"`{name}` must not be empty", hint)
+        return doc.diagnostic(loc, "empty-value", f"`{name}` must not be empty",
+                              hint or "fill it in, or remove the field if it is optional")
     if kind in ("too_long", "string_too_long"):
         limit = error.get("ctx", {}).get("max_length")
-        return doc.diagnostic(loc, "too-long", f"`{name}` is too long (at most {limit})", hint)
+        unit = "characters" if isinstance(value, str) else "items"
+        return doc.diagnostic(loc, "too-long", f"`{name}` is too long (at most {limit} {unit})",
+                              f"shorten it to {limit} {unit} or fewer")
     message = error["msg"][0].lower() + error["msg"][1:]
-    return doc.diagnostic(loc, "invalid-value", f"`{name}`: {message}", hint)
+    return doc.diagnostic(loc, "invalid-value", f"`{name}`: {message}",
+                          hint or "see the field's description in schema/method.schema.json")
 
 
 def parse_model(doc: Document, model: type[M]) -> tuple[M | None, list[Diagnostic]]:
@@ -194,14 +204,28 @@ def _yaml_files(directory: Path, root: Path, out: DataSet) -> list[Path]:
     """The .yaml files of a directory; anything else there is reported, not skipped silently."""
     if not directory.is_dir():
         return []
+    try:
+        entries = sorted(directory.iterdir())
+    except OSError as exc:
+        out.diagnostics.append(Diagnostic(directory.relative_to(root).as_posix(), 0, 0, "error", "unreadable",
+                                          f"cannot list the folder: {exc.strerror}",
+                                          "make the folder readable (chmod u+rx) and run again"))
+        return []
     files = []
-    for path in sorted(directory.iterdir()):
-        if path.name.startswith("."):
-            continue
+    for path in entries:
         rel = path.relative_to(root).as_posix()
-        if path.is_file() and path.suffix == ".yaml":
+        if path.is_symlink() and not path.resolve().is_relative_to(root):
+            out.diagnostics.append(Diagnostic(rel, 0, 0, "error", "symlink-outside-root",
+                                              "this is a symbolic link to a file outside the data root",
+                                              "replace the link with the file itself, inside the repository"))
+        elif path.name.startswith("."):
+            out.diagnostics.append(Diagnostic(rel, 0, 0, "error", "hidden-file",
+                                              "hidden files are not read and would be ignored",
+                                              "rename it without the leading dot (the id and the file name "
+                                              "are the same), or delete it"))
+        elif path.is_file() and path.suffix == ".yaml":
             files.append(path)
-        elif path.is_file() and path.suffix in (".yml", ".YAML", ".Yaml"):
+        elif path.is_file() and path.suffix.lower() in (".yml", ".yaml"):
             out.diagnostics.append(Diagnostic(rel, 0, 0, "error", "wrong-extension",
                                               "data files must end in `.yaml`", f"rename it to {path.stem}.yaml"))
         else:

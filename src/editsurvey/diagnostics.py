@@ -20,7 +20,9 @@ class Diagnostic:
     hint: str | None = None
 
     def sort_key(self) -> tuple:
-        return (self.path, self.line, self.col, self.severity != "error", self.code, self.message)
+        # The taxonomy first: a broken axis explains the problems reported after it.
+        return (not self.path.startswith("taxonomy"), self.path, self.line, self.col, self.severity != "error",
+                self.code, self.message)
 
 
 def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:

@@ -9,6 +9,7 @@ holds one document; and every value keeps its line and column.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -204,6 +205,38 @@ def _decode(raw: bytes, rel: str) -> tuple[str | None, Diagnostic | None]:
                                 "save the file as UTF-8")
 
 
+def _syntax_diagnostic(exc: yaml.MarkedYAMLError, rel: str) -> Diagnostic:
+    problem = (exc.problem or exc.context or "invalid YAML").strip()
+    mark = exc.problem_mark or exc.context_mark
+    hint = "check indentation, colons and quotes on this line"
+    if "end of stream" in problem and exc.context_mark is not None:
+        # An unclosed quote or bracket: where it opened says more than the file's end.
+        mark = exc.context_mark
+        problem = f"{(exc.context or '').strip()}: {problem}"
+        hint = "close the quote or bracket that opens here"
+    elif "maximum nesting depth" in problem:
+        return Diagnostic(rel, mark.line + 1 if mark else 0, mark.column + 1 if mark else 0, "error", "too-deep",
+                          "the data is nested too deeply", f"records nest at most {MAX_DEPTH} levels")
+    line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+    return Diagnostic(rel, line, col, "error", "yaml-syntax", f"YAML syntax error: {problem}", hint)
+
+
+# Characters YAML refuses (C0 controls but tab, LF and CR; DEL). The parser's
+# own error for them has no line; finding them first gives line and column.
+_FORBIDDEN_CHAR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _control_character(text: str, rel: str) -> Diagnostic | None:
+    match = _FORBIDDEN_CHAR.search(text)
+    if match is None:
+        return None
+    line = text.count("\n", 0, match.start()) + 1
+    col = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+    name = "a NUL byte" if match.group() == "\x00" else f"the control character U+{ord(match.group()):04X}"
+    return Diagnostic(rel, line, col, "error", "control-character", f"the file contains {name}",
+                      "remove it; records are plain UTF-8 text (an editor's 'show invisibles' finds it)")
+
+
 def load_document(path: Path, root: Path) -> tuple[Document | None, list[Diagnostic]]:
     """Read one YAML file. Returns the document (None when unreadable) and its problems."""
     rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
@@ -217,18 +250,16 @@ def load_document(path: Path, root: Path) -> tuple[Document | None, list[Diagnos
     except OSError as exc:
         return None, [Diagnostic(rel, 0, 0, "error", "unreadable", f"cannot read the file: {exc.strerror}")]
     text, problem = _decode(raw, rel)
+    if text is None or problem:
+        return None, [problem] if problem else []
+    problem = _control_character(text, rel)
     if problem:
         return None, [problem]
     builder = EventReader(text, rel)
     try:
         data = builder.build()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = (exc.problem or exc.context or "invalid YAML").strip()
-        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        return None, builder.problems + [Diagnostic(rel, line, col, "error", "yaml-syntax",
-                                                    f"YAML syntax error: {message}",
-                                                    "check indentation, colons and quotes on this line")]
+        return None, builder.problems + [_syntax_diagnostic(exc, rel)]
     except yaml.YAMLError as exc:
         return None, builder.problems + [Diagnostic(rel, 0, 0, "error", "yaml-syntax",
                                                     f"YAML error: {exc}")]

@@ -13,9 +13,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 DATE_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
-HTTPS_PATTERN = r"^https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(/\S*)?$"
+# Only characters a URL holds unencoded (RFC 3986 less quotes and brackets), so
+# that no link can close an HTML attribute or a Markdown link around it.
+HTTPS_PATTERN = r"^https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:[0-9]{1,5})?(/[A-Za-z0-9._~%!$&*+,;=:@/?#()-]*)?$"
 ARXIV_PATTERN = r"^([0-9]{4}\.[0-9]{4,5}|[a-z-]+(\.[A-Z]{2})?/[0-9]{7})$"
-DOI_PATTERN = r"^10\.[0-9]{4,9}/\S+$"
+DOI_PATTERN = r"^10\.[0-9]{4,9}/[-._;()/:A-Za-z0-9]+$"
 
 Id = Annotated[str, Field(pattern=ID_PATTERN, description="lowercase kebab-case identifier")]
 Url = Annotated[str, Field(pattern=HTTPS_PATTERN, description="an https:// address")]
@@ -23,7 +25,7 @@ Text = Annotated[str, Field(min_length=1)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 # ---------------------------------------------------------------- taxonomy
@@ -185,6 +187,11 @@ BENCHMARK_KINDS: dict[str, type[Strict]] = {"benchmark": Benchmark, "metric": Me
 # Field-specific help for the diagnostics that pydantic's messages lack.
 FIELD_HINTS: dict[tuple[str, ...], str] = {
     ("id",): "use lowercase letters, digits and hyphens, the same as the file name",
+    ("name",): "write the short name the method is known by, e.g. InstructPix2Pix (quote it if YAML reads it as "
+               "something else)",
+    ("title",): "copy the paper's title as the paper writes it, in quotes if it holds a colon",
+    ("authors",): "list the authors one per line, each as `  - First Last`, in paper order",
+    ("base_model",): "name the pretrained model, e.g. Stable Diffusion 1.5",
     ("date",): "write the month of the first public version as YYYY-MM, e.g. 2023-04",
     ("year",): "write the publication year as a number, e.g. 2023",
     ("venue",): "use a venue name from taxonomy/venues.yaml, e.g. CVPR or arXiv, without the year",

@@ -15,8 +15,9 @@ from typing import Iterable, Iterator
 
 from rapidfuzz import fuzz, process
 
-from .dataset import Loaded, DataSet, load_dataset
+from .dataset import DataSet, Loaded, load_dataset
 from .diagnostics import Diagnostic, sort_diagnostics
+from .loader import Document
 from .models import MethodRecord
 from .taxonomy import AXIS_OF_FIELD, Taxonomy
 
@@ -83,6 +84,52 @@ def check_taxonomy(data: DataSet, tax: Taxonomy) -> Iterator[Diagnostic]:
                                                  f"venue `{venue.name}` is listed twice",
                                                  "keep one entry")
             seen_names.setdefault(venue.name, i)
+
+
+# ---------------------------------------------------------------------- text
+
+# Invisible characters no field holds: C0/C1 controls, DEL, line and paragraph
+# separators, and bidirectional overrides (which make text read differently
+# from how it is stored).
+_INVISIBLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+MULTILINE_FIELDS = frozenset({"summary", "description"})
+
+
+def _strings(value: object, loc: tuple) -> Iterator[tuple[tuple, str]]:
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, loc + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, loc + (i,))
+
+
+def check_text(doc: Document) -> Iterator[Diagnostic]:
+    """Every string of a file: no invisible characters, one line unless a multi-line field, names plain."""
+    for loc, text in _strings(doc.data, ()):
+        field_name = next((p for p in reversed(loc) if isinstance(p, str)), "")
+        shown = ".".join(str(p) for p in loc) or "value"
+        bad = _INVISIBLE.search(text)
+        if bad is None and "\n" in text and field_name not in MULTILINE_FIELDS:
+            yield doc.diagnostic(loc, "control-character", f"`{shown}` holds a line break",
+                                 "write it on one line; only `summary` and `description` may span lines")
+        elif bad is not None:
+            yield doc.diagnostic(loc, "control-character",
+                                 f"`{shown}` holds the invisible character U+{ord(bad.group()):04X}",
+                                 "remove it (it may come from copying out of a PDF)")
+        if field_name == "name" and ("<" in text or ">" in text):
+            yield doc.diagnostic(loc, "markup-in-name", f"`{shown}` contains `<` or `>`",
+                                 "a name is plain text; remove the angle brackets")
+
+
+def all_documents(data: DataSet) -> Iterator[Document]:
+    yield from (loaded.doc for loaded in data.axes.values())
+    if data.venues:
+        yield data.venues.doc
+    for group in (data.methods, data.benchmarks, data.metrics, data.results):
+        yield from (loaded.doc for loaded in group)
 
 
 # ------------------------------------------------------------------- methods
@@ -312,7 +359,8 @@ def check_cycles(by_id: dict[str, Loaded[MethodRecord]]) -> Iterator[Diagnostic]
 # ---------------------------------------------------------------- benchmarks
 
 def check_benchmarks(data: DataSet, tax: Taxonomy) -> Iterator[Diagnostic]:
-    task_ids = {n.id for n in tax.assignable("tasks")}
+    # Without a readable tasks axis every task would look unknown: its own error says why.
+    task_ids = {n.id for n in tax.assignable("tasks")} if "tasks" in tax.axes else None
     benchmarks: dict[str, object] = {}
     ids: dict[str, str] = {}
     for item in [*data.benchmarks, *data.metrics, *data.results]:
@@ -331,7 +379,7 @@ def check_benchmarks(data: DataSet, tax: Taxonomy) -> Iterator[Diagnostic]:
                 yield doc.diagnostic(("tasks", i, "id"), "duplicate-item", f"task `{task.id}` is listed twice",
                                      "remove the repeat")
             local.add(task.id)
-            if task.task not in task_ids:
+            if task_ids is not None and task.task not in task_ids:
                 yield doc.diagnostic(("tasks", i, "task"), "unknown-id", f"unknown task `{task.task}`",
                                      suggest(task.task, task_ids) or "see taxonomy/tasks.yaml")
         for i, case in enumerate(bench.cases or []):
@@ -398,6 +446,8 @@ def check(data: DataSet, today: dt.date | None = None) -> list[Diagnostic]:
     today = today or today_utc()
     tax = data.taxonomy()
     found = list(data.diagnostics)
+    for doc in all_documents(data):
+        found += check_text(doc)
     found += check_taxonomy(data, tax)
     found += check_methods(data, tax, today)
     found += check_benchmarks(data, tax)

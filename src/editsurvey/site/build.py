@@ -8,12 +8,14 @@ feature depends on an engine plugin of ours.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,8 @@ from ..catalog import Catalog
 from .exports import export_files
 from .links import attr, benchmark_src, node_src, page_src
 from .pages import render_pages
+from .process import run_child
+from .target import mark, refusal
 
 ASSETS = Path(__file__).parent / "assets"
 BUILD_DIR = "build"
@@ -195,14 +199,31 @@ def sync_tree(files: dict[str, bytes], target: Path) -> list[str]:
 
 
 def _swap(new: Path, target: Path) -> None:
-    old = target.with_name(f".{target.name}-old")
-    if old.exists():
-        shutil.rmtree(old)
+    """Put `new` in place of `target`; the old folder is moved aside under a fresh name, then removed."""
+    old = None
     if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
+        old.rmdir()
         target.rename(old)
     shutil.move(str(new), str(target))  # a rename, unless the two are on different file systems
-    if old.exists():
+    if old is not None:
         shutil.rmtree(old)
+
+
+@contextlib.contextmanager
+def build_lock(root: Path) -> Iterator[None]:
+    """One build at a time per repository: two would swap the same folders under each other."""
+    lock_path = root / BUILD_DIR / ".lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError("another build is running in this repository; wait for it to finish") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def write_config(root: Path, config: dict[str, Any]) -> Path:
@@ -244,9 +265,19 @@ def prepare(catalog: Catalog, root: Path, site_dir: Path, hooks: list[str] | Non
     return Prepared(config_path, files)
 
 
+def zensical_executable() -> str:
+    """Zensical's command from this Python's environment (the venv need not be activated)."""
+    beside = Path(sys.executable).with_name("zensical")
+    found = str(beside) if beside.is_file() else shutil.which("zensical")
+    if not found:
+        raise BuildError("Zensical is not installed in this environment; "
+                         "install it with `pip install -e '.[zensical]'` or build with --engine mkdocs")
+    return found
+
+
 def engine_command(engine: str, config_path: Path, out_dir: Path, strict: bool) -> list[str]:
     if engine == "zensical":
-        return ["zensical", "build", "--config-file", str(config_path)]
+        return [zensical_executable(), "build", "--config-file", str(config_path)]
     command = [sys.executable, "-m", "mkdocs", "build", "--config-file", str(config_path),
                "--site-dir", str(out_dir)]
     if strict:
@@ -257,6 +288,9 @@ def engine_command(engine: str, config_path: Path, out_dir: Path, strict: bool) 
 def run_engine(root: Path, config_path: Path, site_dir: Path, *, engine: str = "mkdocs",
                strict: bool = True) -> None:
     """Render into a temporary folder and swap it in only when the engine succeeds."""
+    problem = refusal(root, site_dir)
+    if problem:
+        raise BuildError(f"will not write the site to {site_dir}: {problem}")
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     # Zensical only writes inside the config's folder; MkDocs stages next to the target.
     staging_parent = config_path.parent if engine == "zensical" else site_dir.parent
@@ -271,13 +305,13 @@ def run_engine(root: Path, config_path: Path, site_dir: Path, *, engine: str = "
         config = config_path.with_name("zensical.yml")
         config.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     try:
-        result = subprocess.run(engine_command(engine, config, staging, strict), cwd=root, env=env,
-                                capture_output=True, text=True)
+        result = run_child(engine_command(engine, config, staging, strict), cwd=root, env=env, capture=True)
         if result.returncode != 0:
             lines = (result.stdout + "\n" + result.stderr).splitlines()
             important = [line for line in lines if line.startswith(("WARNING", "ERROR", "Aborted", "Error"))]
             output = "\n".join(important or lines)
             raise BuildError(f"the {engine} build failed; the previous site was left as it was:\n{output}")
+        mark(staging)
         _swap(staging, site_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

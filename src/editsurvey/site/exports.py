@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from typing import Any
 
 from ..catalog import Catalog
@@ -56,13 +57,23 @@ CSV_COLUMNS = [
 ]
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula. OWASP's
+# advice: prefix such a cell with a single quote, which shows it as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> str:
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def methods_csv(catalog: Catalog) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for m in catalog.methods:
         links = m.links
-        writer.writerow([
+        writer.writerow(csv_cell(cell) for cell in [
             m.id, m.name, m.title, "; ".join(m.authors or []), m.date, m.venue, m.year, m.strategy,
             catalog.sub_category(m), "; ".join(m.also_in or []), "; ".join(m.conditions), "; ".join(m.tasks),
             m.base_model or "", links.paper, links.arxiv or "", links.doi or "", links.code or "",
@@ -71,12 +82,21 @@ def methods_csv(catalog: Catalog) -> str:
     return buffer.getvalue()
 
 
+# BibTeX counts every brace, escaped or not, so `\}` would still close a field:
+# braces become commands, which keeps every field's braces balanced.
 _LATEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-                  "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+                  "{": r"\textbraceleft{}", "}": r"\textbraceright{}", "~": r"\textasciitilde{}",
+                  "^": r"\textasciicircum{}"}
 
 
 def latex_escape(text: str) -> str:
     return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in text)
+
+
+def bibtex_name(author: str) -> str:
+    """One author; braced when BibTeX would otherwise split it (" and ") or reorder it (a comma)."""
+    escaped = latex_escape(author)
+    return "{" + escaped + "}" if re.search(r"\sand\s|,", author, re.IGNORECASE) else escaped
 
 
 def bibtex_key(method: MethodRecord) -> str:
@@ -89,7 +109,7 @@ def bibtex_entry(catalog: Catalog, method: MethodRecord) -> str:
     kind = venue.kind if venue else "preprint"
     fields: list[tuple[str, str]] = [("title", "{" + latex_escape(method.title) + "}")]
     if method.authors:
-        fields.append(("author", " and ".join(latex_escape(a) for a in method.authors)))
+        fields.append(("author", " and ".join(bibtex_name(a) for a in method.authors)))
     if kind in ("conference", "workshop") and venue:
         entry = "inproceedings"
         fields.append(("booktitle", latex_escape(venue.full)))

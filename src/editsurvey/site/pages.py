@@ -36,9 +36,15 @@ def _env() -> jinja2.Environment:
         trim_blocks=False,
         lstrip_blocks=False,
     )
-    env.globals.update(md=md, attr=attr, page_src=page_src, q=lambda text: json.dumps(str(text), ensure_ascii=False), method_src=method_src, node_src=node_src,
+    env.globals.update(md=md, attr=attr, page_src=page_src, meta=front_matter_value, method_src=method_src, node_src=node_src,
                        explorer_key=lambda n: EXPLORER_KEYS[n.axis], fmt=_fmt)
     return env
+
+
+def front_matter_value(text: object) -> str:
+    """A front-matter string. Engines put `title` and `description` into HTML unescaped
+    (MkDocs' templates do not autoescape), so the value is HTML-escaped here."""
+    return json.dumps(attr(text), ensure_ascii=False)
 
 
 def _fmt(value: float, decimals: int) -> str:
