@@ -16,7 +16,8 @@ from urllib.parse import parse_qsl, urlencode
 
 import pytest
 
-from editsurvey.catalog import FACET_AXES, Query, load_catalog, matches, query
+from editsurvey.catalog import load_catalog
+from editsurvey.explorer_query import Query, matches, query
 from sitekit import REPO, build, copy_data
 
 CHROMIUM = os.environ.get("EDITSURVEY_CHROMIUM", "/usr/bin/chromium")
@@ -102,7 +103,7 @@ def first_page(page) -> list[str]:
 
 
 def expected_ids(catalog, params: dict[str, str]) -> list[str]:
-    return [m.id for m in query(catalog, Query.from_params(params))]
+    return [m.id for m in query(catalog, Query.from_params(params, catalog))]
 
 
 def current_params(page) -> dict[str, str]:
@@ -147,10 +148,10 @@ def test_facet_counts_follow_the_selection(site, page):
     base, catalog = site
     params = {"condition": "mask", "task": "object-replacement,object-removal", "task_mode": "all"}
     open_explorer(page, base, params)
-    q = Query.from_params(params)
+    q = Query.from_params(params, catalog)
     rows = query(catalog, q)
-    for facet, axis in FACET_AXES.items():
-        mode = getattr(q, f"{facet}_mode")
+    for facet, axis in catalog.taxonomy.facets().items():
+        mode = q.mode(facet)
         pool = rows if mode == "all" else [m for m in catalog.methods if matches(catalog, m, q, skip=facet)]
         for node in catalog.taxonomy.axis_nodes(axis):
             shown = page.text_content(f'fieldset[data-facet="{facet}"] [data-count="{node.id}"]')

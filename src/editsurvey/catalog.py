@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-import click
-
 from .dataset import DataSet
-from .diagnostics import Diagnostic, count, format_text
+from .diagnostics import Diagnostic, count
 from .models import Benchmark, MethodRecord, Metric, ResultSet, Venue
 from .taxonomy import Node, Taxonomy
 from .validate import validate
@@ -81,16 +77,22 @@ class Catalog:
     def top_strategy(self, method: MethodRecord) -> str:
         return self.taxonomy.ancestors(method.strategy)[0]
 
+    def axis_tags(self, method: MethodRecord, axis: str) -> set[str]:
+        """Nodes of one axis that list the method, ancestors included."""
+        return {a for leaf in self.taxonomy.leaves_of(method, axis) for a in self.taxonomy.ancestors(leaf)}
+
     def facet_tags(self, method: MethodRecord, facet: str) -> set[str]:
-        """Nodes of one axis ("strategy", "condition" or "task") that list the method, ancestors included."""
-        if facet == "strategy":
-            return set(self.strategy_nodes(method))
-        leaves = method.conditions if facet == "condition" else method.tasks
-        return {a for leaf in leaves for a in self.taxonomy.ancestors(leaf)}
+        """The same, by the explorer's key for the axis (`strategy`, `condition`, …)."""
+        return self.axis_tags(method, self.taxonomy.facets()[facet])
 
     def tags(self, method: MethodRecord) -> set[str]:
         """Every taxonomy node that lists this method (including ancestors)."""
-        return set().union(*(self.facet_tags(method, facet) for facet in FACET_AXES))
+        return set().union(*(self.axis_tags(method, axis) for axis in self.taxonomy.axes))
+
+    def shown_node(self, method: MethodRecord, axis: str) -> str:
+        """A one-valued axis' node as tables show it: its depth-1 ancestor (the survey's sub-category)."""
+        path = self.taxonomy.ancestors(self.taxonomy.leaves_of(method, axis)[0])
+        return path[1] if len(path) > 1 else path[0]
 
     @cached_property
     def _members(self) -> dict[str, list[MethodRecord]]:
@@ -194,110 +196,3 @@ def load_catalog(root: Path, today: dt.date | None = None) -> tuple[Catalog | No
     return Catalog.from_dataset(data), found
 
 
-def load_catalog_or_exit(root: Path) -> Catalog:
-    """For commands that need clean data: print the diagnostics and stop on errors."""
-    catalog, found = load_catalog(root)
-    if catalog is None:
-        for d in found:
-            click.echo(format_text(d), err=True)
-        errors, warnings = count(found)
-        click.echo(f"{errors} errors, {warnings} warnings: fix the errors above; nothing was written", err=True)
-        sys.exit(1)
-    for d in found:
-        click.echo(format_text(d), err=True)
-    return catalog
-
-
-# ------------------------------------------------------------------ explorer
-
-FACET_AXES = {"strategy": "strategies", "condition": "conditions", "task": "tasks"}
-SORTS = ("name", "title", "venue", "year", "date", "strategy")
-DEFAULT_SORT, DEFAULT_DIRECTION = "date", "desc"
-
-
-@dataclass(frozen=True)
-class Query:
-    """An explorer view. Same rules as assets/explorer.js; the browser tests compare the two."""
-
-    q: str = ""
-    strategy: tuple[str, ...] = ()
-    strategy_mode: str = "any"
-    condition: tuple[str, ...] = ()
-    condition_mode: str = "any"
-    task: tuple[str, ...] = ()
-    task_mode: str = "any"
-    year_from: int | None = None
-    year_to: int | None = None
-    venue: tuple[str, ...] = ()
-    code: bool = False
-    sort: str = DEFAULT_SORT
-    direction: str = DEFAULT_DIRECTION
-
-    @classmethod
-    def from_params(cls, params: dict[str, str]) -> "Query":
-        def ids(key: str) -> tuple[str, ...]:
-            return tuple(v for v in params.get(key, "").split(",") if v)
-
-        def number(key: str) -> int | None:
-            try:
-                return int(params[key]) if params.get(key) else None
-            except ValueError:
-                return None
-
-        sort = params.get("sort") if params.get("sort") in SORTS else DEFAULT_SORT
-        default_direction = DEFAULT_DIRECTION if sort == DEFAULT_SORT else "asc"
-        direction = params.get("dir") if params.get("dir") in ("asc", "desc") else default_direction
-        return cls(
-            q=params.get("q", "").strip(),
-            strategy=ids("strategy"), strategy_mode="all" if params.get("strategy_mode") == "all" else "any",
-            condition=ids("condition"), condition_mode="all" if params.get("condition_mode") == "all" else "any",
-            task=ids("task"), task_mode="all" if params.get("task_mode") == "all" else "any",
-            year_from=number("from"), year_to=number("to"), venue=ids("venue"),
-            code=params.get("code") == "1", sort=sort, direction=direction,
-        )
-
-
-def matches(catalog: Catalog, method: MethodRecord, query: Query, skip: str | None = None) -> bool:
-    for facet in FACET_AXES:
-        selected = getattr(query, facet)
-        if facet == skip or not selected:
-            continue
-        tags = catalog.facet_tags(method, facet)
-        mode = getattr(query, f"{facet}_mode")
-        if not (all(s in tags for s in selected) if mode == "all" else any(s in tags for s in selected)):
-            return False
-    if query.year_from is not None and method.year < query.year_from:
-        return False
-    if query.year_to is not None and method.year > query.year_to:
-        return False
-    if skip != "venue" and query.venue and method.venue not in query.venue:
-        return False
-    if skip != "code" and query.code and not method.links.code:
-        return False
-    if query.q:
-        text = re.sub(r"\s+", " ", f"{method.name} {method.title} {method.summary}".lower())
-        if not all(term in text for term in query.q.lower().split()):
-            return False
-    return True
-
-
-def _sort_key(catalog: Catalog, method: MethodRecord, sort: str) -> str:
-    if sort == "name":
-        return method.name.lower()
-    if sort == "title":
-        return method.title.lower()
-    if sort == "venue":
-        return f"{method.venue.lower()}\0{method.year:06d}"
-    if sort == "year":
-        return f"{method.year:06d}{method.date}"
-    if sort == "strategy":
-        return f"{catalog.taxonomy.nodes[catalog.sub_category(method)].order:06d}"
-    return method.date
-
-
-def query(catalog: Catalog, q: Query) -> list[MethodRecord]:
-    """The explorer's rows for a view, in display order."""
-    rows = [m for m in catalog.methods if matches(catalog, m, q)]
-    rows.sort(key=lambda m: (m.name.lower(), m.id))  # tie-break, always ascending
-    rows.sort(key=lambda m: _sort_key(catalog, m, q.sort), reverse=q.direction == "desc")
-    return rows

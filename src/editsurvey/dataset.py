@@ -19,6 +19,7 @@ from .diagnostics import Diagnostic
 from .loader import Document, load_document
 from .models import (
     BENCHMARK_KINDS,
+    CORE_AXIS_FIELDS,
     FIELD_HINTS,
     Benchmark,
     MethodRecord,
@@ -26,6 +27,7 @@ from .models import (
     ResultSet,
     TaxonomyAxis,
     VenueList,
+    record_model,
 )
 from .taxonomy import Taxonomy
 
@@ -33,7 +35,6 @@ TAXONOMY_DIR = "taxonomy"
 METHODS_DIR = "methods"
 BENCHMARKS_DIR = "benchmarks"
 VENUES_FILE = "venues.yaml"
-REQUIRED_AXES = ("strategies", "conditions", "tasks")
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -263,25 +264,26 @@ def load_dataset(root: Path) -> DataSet:
             out.venues = Loaded(doc, parsed)
         else:
             out.axes[path.stem] = Loaded(doc, parsed)
-    # The survey's axis order first (strategy, conditions, tasks), then any other.
-    out.axes = {k: out.axes[k] for k in sorted(out.axes, key=lambda a: (
-        REQUIRED_AXES.index(a) if a in REQUIRED_AXES else len(REQUIRED_AXES), a))}
+    out.axes = {k: out.axes[k] for k in sorted(out.axes, key=lambda a: (out.axes[a].model.order, a))}
     if taxonomy.is_dir():
-        for axis in REQUIRED_AXES:
-            if axis not in out.axes and not (taxonomy / f"{axis}.yaml").exists():
-                out.diagnostics.append(Diagnostic(f"{TAXONOMY_DIR}/{axis}.yaml", 0, 0, "error",
-                                                  "missing-axis", f"the taxonomy axis `{axis}` is missing",
-                                                  f"create {TAXONOMY_DIR}/{axis}.yaml"))
+        declared = {loaded.model.record.field for loaded in out.axes.values()}
+        broken = any(d.path.startswith(f"{TAXONOMY_DIR}/") for d in out.diagnostics)
+        for field_name in CORE_AXIS_FIELDS:
+            if field_name not in declared and not broken:  # a broken axis file explains itself
+                out.diagnostics.append(Diagnostic(TAXONOMY_DIR, 0, 0, "error", "missing-axis",
+                                                  f"no taxonomy axis fills the record field `{field_name}`",
+                                                  f"add an axis file with `record: {{field: {field_name}}}`"))
         if not (taxonomy / VENUES_FILE).exists():
             out.diagnostics.append(Diagnostic(f"{TAXONOMY_DIR}/{VENUES_FILE}", 0, 0, "error", "missing-venues",
                                               "the venue list is missing", f"create {TAXONOMY_DIR}/{VENUES_FILE}"))
 
+    method_model = record_model(loaded.model for loaded in out.axes.values())
     for path in _yaml_files(root / METHODS_DIR, root, out):
         out.method_stems.add(path.stem)
         doc = _read(path, root, out)
         if doc is None:
             continue
-        parsed, problems = parse_model(doc, MethodRecord)
+        parsed, problems = parse_model(doc, method_model)
         out.diagnostics.extend(problems)
         if parsed is not None:
             out.methods.append(Loaded(doc, parsed))

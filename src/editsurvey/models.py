@@ -7,9 +7,10 @@ Field descriptions end up in the JSON Schema that editors use.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Iterable
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 DATE_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
@@ -38,10 +39,28 @@ class TaxonomyNode(Strict):
     parent: Id | None = Field(None, description="id of the node one level up")
 
 
+FIELD_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+
+class AxisRecordField(Strict):
+    """Where a record names nodes of an axis."""
+
+    field: str = Field(pattern=FIELD_PATTERN, description="the record field that names nodes of this axis")
+    many: bool = Field(description="true: the field is a list of ids; false: one id")
+    also: str | None = Field(None, pattern=FIELD_PATTERN,
+                             description="an optional list field naming further nodes of this axis")
+    required: bool = Field(True, description="whether every record must fill the field")
+
+
 class TaxonomyAxis(Strict):
     axis: Id = Field(description="the axis id; equals the file stem")
-    label: Text
+    label: Text = Field(description="the axis' name for one value, e.g. Input condition")
+    plural_label: Text = Field(description="its name for several values, e.g. Input conditions")
+    noun: Text = Field(description="a lowercase noun for one value, used in messages: condition")
     description: Text
+    order: int = Field(ge=0, description="position among the axes (menus, tables, exports)")
+    record: AxisRecordField
+    facet: Id = Field(description="the explorer's query-string key for this axis")
     levels: list[Id] = Field(min_length=1, description="names of the levels, top first")
     assignable_levels: list[Id] = Field(min_length=1, description="levels a record may name")
     nodes: list[TaxonomyNode] = Field(min_length=1)
@@ -104,6 +123,40 @@ class MethodRecord(Strict):
     builds_on: list[Id] | None = Field(None, min_length=1, description="ids of methods this one extends")
     former_ids: list[Id] | None = Field(None, min_length=1,
                                         description="earlier ids of this record; their pages redirect here")
+
+
+# The axis fields declared above; an axis added as data gets its field from record_model().
+CORE_AXIS_FIELDS = ("strategy", "conditions", "tasks")
+
+
+def record_model(axes: Iterable[TaxonomyAxis]) -> type[MethodRecord]:
+    """MethodRecord with a field for every axis whose record field it does not declare.
+
+    This is what makes a new axis a data change: its YAML file names the
+    field, and records may (or, if `required`, must) fill it.
+    """
+    fields: dict[str, Any] = {}
+    origins: dict[str, Any] = {}
+    for axis in axes:
+        spec = axis.record
+        for name, many in ((spec.field, spec.many), (spec.also, True)):
+            if not name or name in MethodRecord.model_fields:
+                continue
+            kind: Any = list[Id] if many else Id
+            description = f"{axis.plural_label if many else axis.label}: id{'s' if many else ''} from {axis.axis}.yaml"
+            if spec.required and name == spec.field:
+                fields[name] = (kind, Field(min_length=1, description=description) if many
+                                else Field(description=description))
+            else:
+                fields[name] = (kind | None, Field(None, description=description))
+        if spec.field not in Provenance.model_fields:
+            origins[spec.field] = (Origin | None, Field(None, description=f"who classified the {axis.noun}"))
+    if not fields:
+        return MethodRecord
+    if origins:
+        provenance = create_model("Provenance", __base__=Provenance, **origins)
+        fields["provenance"] = (provenance, ...)
+    return create_model("MethodRecord", __base__=MethodRecord, **fields)
 
 
 # ---------------------------------------------------------------- benchmarks

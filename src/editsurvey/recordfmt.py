@@ -92,7 +92,8 @@ def _list_lines(key: str, items: list[Any], indent: str = "") -> list[str]:
 
 
 def _ordered(key: str, items: list[Any], order: Callable[[str], Any] | None) -> list[Any]:
-    if key not in ORDERED_LISTS or order is None or not all(isinstance(i, str) for i in items):
+    lists = getattr(order, "fields", ORDERED_LISTS)  # a Taxonomy.list_order() knows every axis' lists
+    if key not in lists or order is None or not all(isinstance(i, str) for i in items):
         return list(items)
     return sorted(items, key=order)  # stable: unknown ids keep their relative order at the end
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .models import MethodRecord
+from .models import record_model
 from .taxonomy import Taxonomy
 
 SCHEMA_ID = "https://editsurvey.github.io/schema/method.schema.json"
@@ -17,18 +17,20 @@ SCHEMA_PATH = "schema/method.schema.json"
 
 
 def method_schema(tax: Taxonomy, venues: list[str]) -> dict[str, Any]:
-    schema = MethodRecord.model_json_schema(mode="validation")
+    schema = record_model(tax.axes.values()).model_json_schema(mode="validation")
     props = schema["properties"]
-
-    def ids(axis: str) -> list[str]:
-        return [n.id for n in tax.assignable(axis)]
-
-    props["strategy"]["enum"] = ids("strategies")
-    _items_of(props["also_in"])["enum"] = ids("strategies")
-    props["conditions"]["items"]["enum"] = ids("conditions")
-    props["tasks"]["items"]["enum"] = ids("tasks")
+    for field_name, axis in tax.record_fields().items():
+        ids = [n.id for n in tax.assignable(axis)]
+        prop = props[field_name]
+        try:
+            _items_of(prop)["enum"] = ids
+            _array_of(prop)["uniqueItems"] = True
+        except KeyError:  # one id, possibly nullable
+            for option in prop.get("anyOf", [prop]):
+                if option.get("type") == "string":
+                    option["enum"] = ids
     props["venue"]["enum"] = list(venues)
-    for name in ("also_in", "conditions", "tasks", "builds_on", "former_ids", "authors"):
+    for name in ("builds_on", "former_ids", "authors"):
         _array_of(props[name])["uniqueItems"] = True
     ordered = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -1,15 +1,15 @@
-"""The three axes as a tree of nodes, built from taxonomy/*.yaml."""
+"""The axes as a tree of nodes, built from taxonomy/*.yaml.
+
+Each axis file also says which record field names its nodes, its explorer
+facet and its nouns: the one table every module reads, so that a new axis is
+a new YAML file and a new record field, never a code change.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from .models import TaxonomyAxis, TaxonomyNode
-
-# Which record fields name nodes of which axis. Field names are code; the
-# nodes they may name are data.
-AXIS_OF_FIELD = {"strategy": "strategies", "also_in": "strategies", "conditions": "conditions", "tasks": "tasks"}
-
 
 @dataclass(frozen=True)
 class Node:
@@ -46,7 +46,8 @@ class Taxonomy:
     @classmethod
     def build(cls, axes: dict[str, TaxonomyAxis]) -> "Taxonomy":
         """Index the nodes; tolerant of broken parents (validate.py reports them)."""
-        tax = cls(axes=dict(axes))
+        ordered = sorted(axes.items(), key=lambda kv: (kv[1].order, kv[0]))
+        tax = cls(axes=dict(ordered))
         for axis_id, axis in axes.items():
             by_id = {n.id: n for n in axis.nodes}
             for order, node in enumerate(axis.nodes):
@@ -61,6 +62,32 @@ class Taxonomy:
                 if node.parent in by_id and node.id in tax.nodes and tax.nodes[node.id].axis == axis_id:
                     tax.children.setdefault(node.parent, []).append(node.id)
         return tax
+
+    # ------------------------------------------------------ the axis table
+    def record_fields(self) -> dict[str, str]:
+        """Every record field that names nodes (extra lists such as `also_in` included) -> its axis."""
+        fields: dict[str, str] = {}
+        for axis_id, axis in self.axes.items():
+            fields[axis.record.field] = axis_id
+            if axis.record.also:
+                fields[axis.record.also] = axis_id
+        return fields
+
+    def facets(self) -> dict[str, str]:
+        """The explorer's query key of each axis -> the axis."""
+        return {axis.facet: axis_id for axis_id, axis in self.axes.items()}
+
+    def leaves_of(self, record: object, axis_id: str) -> list[str]:
+        """The node ids a record names on an axis (its main field, then the extra list)."""
+        spec = self.axes[axis_id].record
+        out: list[str] = []
+        for name in (spec.field, spec.also):
+            value = getattr(record, name, None) if name else None
+            if isinstance(value, str):
+                out.append(value)
+            elif value:
+                out.extend(value)
+        return out
 
     def axis_nodes(self, axis: str) -> list[Node]:
         return sorted((n for n in self.nodes.values() if n.axis == axis), key=lambda n: n.order)
@@ -83,10 +110,27 @@ class Taxonomy:
         """Ids from the top-level ancestor down to, and including, `node_id`."""
         return list(self.nodes[node_id].path)
 
+    def list_order(self) -> "IdOrder":
+        """A sort key for taxonomy ids that also names the record lists it applies to."""
+        lists = frozenset(name for axis in self.axes.values()
+                          for name in (axis.record.field if axis.record.many else None, axis.record.also) if name)
+        return IdOrder(self, lists)
+
     def order_key(self, node_id: str) -> tuple[int, int]:
         node = self.nodes.get(node_id)
         axis_order = list(self.axes).index(node.axis) if node else len(self.axes)
         return (axis_order, node.order if node else 1 << 30)
+
+
+@dataclass(frozen=True)
+class IdOrder:
+    """Taxonomy order of ids, for the record fields in `fields` (lists of ids)."""
+
+    taxonomy: Taxonomy
+    fields: frozenset[str]
+
+    def __call__(self, node_id: str) -> tuple[int, int]:
+        return self.taxonomy.order_key(node_id)
 
 
 def _ancestry(node: TaxonomyNode, by_id: dict[str, TaxonomyNode]) -> tuple[str, ...]:

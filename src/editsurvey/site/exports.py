@@ -30,6 +30,10 @@ def taxonomy_dict(catalog: Catalog) -> dict[str, Any]:
     for axis_id, axis in catalog.taxonomy.axes.items():
         out[axis_id] = {
             "label": axis.label,
+            "plural_label": axis.plural_label,
+            "noun": axis.noun,
+            "record": axis.record.model_dump(mode="json", exclude_none=True),
+            "facet": axis.facet,
             "description": axis.description,
             "levels": axis.levels,
             "assignable_levels": axis.assignable_levels,
@@ -57,6 +61,22 @@ CSV_COLUMNS = [
 ]
 
 
+def extra_axis_fields(catalog: Catalog) -> list[str]:
+    """Record fields of axes added as data (beyond the columns above), in axis order."""
+    fields = []
+    for axis in catalog.taxonomy.axes.values():
+        for name in (axis.record.field, axis.record.also):
+            if name and name not in CSV_COLUMNS:
+                fields.append(name)
+    return fields
+
+
+def _joined(value: object) -> str:
+    if value is None:
+        return ""
+    return "; ".join(value) if isinstance(value, list) else str(value)
+
+
 # A spreadsheet runs a cell that starts with one of these as a formula. OWASP's
 # advice: prefix such a cell with a single quote, which shows it as text.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -70,7 +90,8 @@ def csv_cell(value: object) -> str:
 def methods_csv(catalog: Catalog) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    extra = extra_axis_fields(catalog)
+    writer.writerow(CSV_COLUMNS + extra)
     for m in catalog.methods:
         links = m.links
         writer.writerow(csv_cell(cell) for cell in [
@@ -78,6 +99,7 @@ def methods_csv(catalog: Catalog) -> str:
             catalog.sub_category(m), "; ".join(m.also_in or []), "; ".join(m.conditions), "; ".join(m.tasks),
             m.base_model or "", links.paper, links.arxiv or "", links.doi or "", links.code or "",
             links.project or "", "; ".join(m.builds_on or []), " ".join(m.summary.split()),
+            *(_joined(getattr(m, name, None)) for name in extra),
         ])
     return buffer.getvalue()
 

@@ -2,7 +2,7 @@
  *
  * The whole view lives in the query string, so a copied URL reproduces it and
  * back/forward restore earlier views. The filtering rules mirror
- * editsurvey.catalog.Query in Python; the browser tests compare the two.
+ * editsurvey.explorer_query in Python; the browser tests compare the two.
  */
 (function () {
   "use strict";
@@ -10,24 +10,16 @@
   var root = document.getElementById("es-explorer");
   if (!root) return;
 
-  var FACETS = [
-    { key: "strategy", axis: "strategies", field: "strategy", legend: "Learning strategy" },
-    { key: "condition", axis: "conditions", field: "conditions", legend: "Input conditions" },
-    { key: "task", axis: "tasks", field: "tasks", legend: "Editing tasks" }
-  ];
+  // Facets, columns and sorts come from the axis table in methods.json (prepare()).
+  var FACETS = [];
   var SORTS = {
     name: { label: "Method", key: function (m) { return m._lname; } },
     title: { label: "Title", key: function (m) { return m.title.toLowerCase(); } },
     venue: { label: "Venue", key: function (m) { return m.venue.toLowerCase() + "\u0000" + pad(m.year); } },
     year: { label: "Year", key: function (m) { return pad(m.year) + m.date; } },
-    date: { label: "First version", key: function (m) { return m.date; } },
-    strategy: { label: "Sub-category", key: function (m) { return pad(m._subOrder); } }
+    date: { label: "First version", key: function (m) { return m.date; } }
   };
-  var COLUMNS = [
-    { label: "Method", sort: "name" }, { label: "Title", sort: "title" }, { label: "Venue", sort: "venue" },
-    { label: "Sub-category", sort: "strategy" }, { label: "Conditions" }, { label: "Tasks" },
-    { label: "First version", sort: "date" }, { label: "Code" }
-  ];
+  var COLUMNS = [];
   // Rows beyond this many wait for "Show more": the table stays fast at any size.
   var PAGE = 100;
   var DEFAULT_SORT = "date";
@@ -63,24 +55,49 @@
       });
     });
     Object.keys(nodes).forEach(function (id) { nodes[id].depth = ancestors(id).length - 1; });
+    // Axes in their order; each is a facet, a column, and (if one-valued) a sort.
+    Object.keys(data.taxonomy).forEach(function (axis) {
+      var t = data.taxonomy[axis];
+      FACETS.push({ key: t.facet, axis: axis, record: t.record, legend: t.plural_label, label: t.label });
+    });
+    COLUMNS = [{ label: "Method", sort: "name" }, { label: "Title", sort: "title" }, { label: "Venue", sort: "venue" }];
+    FACETS.forEach(function (f) {
+      if (f.record.many) {
+        COLUMNS.push({ label: f.legend, facet: f });
+      } else {
+        // One node per record: shown (and sorted) by its depth-1 ancestor, the survey's sub-category.
+        var label = data.taxonomy[f.axis].levels[1] || f.label;
+        label = label.charAt(0).toUpperCase() + label.slice(1);
+        COLUMNS.push({ label: label, sort: f.key, facet: f });
+        SORTS[f.key] = { label: label, key: (function (key) {
+          return function (m) { return pad(m._shownOrder[key]); };
+        })(f.key) };
+      }
+    });
+    COLUMNS.push({ label: "First version", sort: "date" }, { label: "Code" });
+    SKIPPABLE = FACETS.map(function (f) { return f.key; }).concat(["venue", "code"]);
     var venueSet = {};
     methods = data.methods.map(function (m) {
-      var tags = { strategy: {}, condition: {}, task: {} };
-      [m.strategy].concat(m.also_in || []).forEach(function (s) {
-        ancestors(s).forEach(function (a) { tags.strategy[a] = true; });
+      var tagSets = {}, tagList = {}, shown = {}, shownOrder = {};
+      FACETS.forEach(function (f) {
+        var tags = {};
+        var leaves = [].concat(m[f.record.field] || [], f.record.also ? (m[f.record.also] || []) : []);
+        leaves.forEach(function (leaf) { ancestors(leaf).forEach(function (a) { tags[a] = true; }); });
+        tagSets[f.key] = tags;
+        tagList[f.key] = Object.keys(tags);
+        if (!f.record.many && leaves.length) {
+          var path = ancestors(leaves[0]);
+          shown[f.key] = path.length > 1 ? path[1] : path[0];
+          shownOrder[f.key] = nodes[shown[f.key]].order;
+        }
       });
-      m.conditions.forEach(function (c) { ancestors(c).forEach(function (a) { tags.condition[a] = true; }); });
-      m.tasks.forEach(function (t) { ancestors(t).forEach(function (a) { tags.task[a] = true; }); });
-      var path = ancestors(m.strategy);
-      var sub = path.length > 1 ? path[1] : path[0];
       venueSet[m.venue] = true;
       return Object.assign({}, m, {
-        _tags: tags,
-        _tagList: { strategy: Object.keys(tags.strategy), condition: Object.keys(tags.condition),
-                    task: Object.keys(tags.task) },
+        _tags: tagSets,
+        _tagList: tagList,
+        _shown: shown,
+        _shownOrder: shownOrder,
         _lname: m.name.toLowerCase(),
-        _sub: sub,
-        _subOrder: nodes[sub].order,
         _text: (m.name + " " + m.title + " " + m.summary).toLowerCase().replace(/\s+/g, " "),
         _code: !!(m.links && m.links.code)
       });
@@ -136,7 +153,7 @@
   }
 
   // --------------------------------------------------------- filtering
-  var SKIPPABLE = ["strategy", "condition", "task", "venue", "code"];
+  var SKIPPABLE = [];  // every facet's key, then venue and code (prepare())
 
   function passes(m, s, key) {
     if (key === "venue") return !s.venue.length || s.venue.indexOf(m.venue) >= 0;
@@ -324,8 +341,10 @@
         '<div role="cell"><a href="' + base + esc(m.id) + '/">' + esc(m.name) + "</a></div>" +
         '<div role="cell">' + esc(m.title) + "</div>" +
         '<div role="cell">' + esc(m.venue) + " " + m.year + "</div>" +
-        '<div role="cell">' + esc(nodes[m._sub].label) + "</div>" +
-        labelCell(m.conditions) + labelCell(m.tasks) +
+        FACETS.map(function (f) {
+          if (f.record.many) return labelCell([].concat(m[f.record.field] || []));
+          return '<div role="cell">' + (m._shown[f.key] ? esc(nodes[m._shown[f.key]].label) : "&mdash;") + "</div>";
+        }).join("") +
         '<div role="cell">' + m.date + "</div>" +
         '<div role="cell">' + (m._code ? '<a href="' + esc(m.links.code) + '">code</a>' : "&mdash;") + "</div></div>";
     });
