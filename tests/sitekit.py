@@ -1,11 +1,15 @@
-"""Helpers for tests on a built site: copying the data, building, parsing HTML."""
+"""Helpers for tests on the data and the site: copying the data, running the CLI, building, parsing HTML."""
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
 
@@ -27,7 +31,19 @@ def copy_data(target: Path) -> Path:
     return target
 
 
+# ------------------------------------------------------------------- the CLI
+
+def cli(*args: str, input: str | None = None):
+    """`editsurvey ARGS` in this process (click's CliRunner); exceptions propagate."""
+    from click.testing import CliRunner
+
+    from editsurvey.cli import main
+
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
 def editsurvey(*args: str, cwd: Path | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    """`editsurvey ARGS` as a subprocess."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     result = subprocess.run([sys.executable, "-m", "editsurvey", *args], cwd=cwd or REPO, env=env,
                             capture_output=True, text=True)
@@ -43,7 +59,43 @@ def build(root: Path, site: Path | None = None) -> Path:
     return site
 
 
+# -------------------------------------------------------- `editsurvey serve`
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    """The body of a 2xx answer, or None (no answer, or an HTTP error)."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return None
+
+
+def wait_for(url: str, predicate, timeout: float = 90) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        body = fetch(url)
+        if body is not None and predicate(body):
+            return body
+        time.sleep(0.5)
+    raise AssertionError(f"{url} did not show the expected content within {timeout} s")
+
+
+# ---------------------------------------------------------------------- HTML
+
 def soup(path: Path) -> BeautifulSoup:
+    """The parsed page, parsed once per version of the file: callers must not modify it."""
+    stat = path.stat()
+    return _parse(Path(path).resolve(), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.cache
+def _parse(path: Path, mtime_ns: int, size: int) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 

@@ -9,19 +9,17 @@ and the explorer's facets in the browser.
 from __future__ import annotations
 
 import csv
-import functools
-import http.server
 import io
 import json
-import threading
 from pathlib import Path
 
 import pytest
 
+from browserkit import serve
 from editsurvey.catalog import load_catalog
 from editsurvey.schema import method_schema
 from editsurvey.validate import validate
-from sitekit import build, copy_data, editsurvey, soup
+from sitekit import REPO, build, copy_data, editsurvey, soup
 
 BACKBONES = """\
 axis: backbones
@@ -116,27 +114,29 @@ def test_exports_carry_the_axis(site: Path):
 
 
 @pytest.mark.browser
-def test_explorer_has_a_facet_for_the_axis(site: Path):
-    from test_browser import CHROMIUM, CHROMIUM_ARGS, _Quiet, _require_browser
+def test_explorer_has_a_facet_for_the_axis(site: Path, page):
+    with serve(site) as base:
+        page.goto(f"{base}/explorer/?backbone=latent-unet")
+        page.wait_for_selector("#es-explorer[data-ready=true]")
+        assert page.is_visible('fieldset[data-facet="backbone"]')
+        ids = page.eval_on_selector_all("#es-rows .es-ex-row", "rows => rows.map(r => r.dataset.id)")
+        assert ids == ["instructpix2pix"]
+        assert page.text_content('[data-count="pixel-unet"]') == "(1)"
+        assert page.errors == []
 
-    _require_browser()
-    from playwright.sync_api import sync_playwright
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page()
-            errors: list[str] = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(f"http://127.0.0.1:{server.server_address[1]}/explorer/?backbone=latent-unet")
-            page.wait_for_selector("#es-explorer[data-ready=true]")
-            assert page.is_visible('fieldset[data-facet="backbone"]')
-            ids = page.eval_on_selector_all("#es-rows .es-ex-row", "rows => rows.map(r => r.dataset.id)")
-            assert ids == ["instructpix2pix"]
-            assert page.text_content('[data-count="pixel-unet"]') == "(1)"
-            assert errors == []
-            browser.close()
-    finally:
-        server.shutdown()
+def test_issue_form_asks_about_every_axis(root: Path):
+    import yaml
+
+    from editsurvey.issueform import issue_form
+
+    committed = editsurvey("issue-form", "--check", "--root", str(REPO))
+    assert "up to date" in committed.stdout
+    catalog, _ = load_catalog(root)
+    form = yaml.safe_load((REPO / ".github/ISSUE_TEMPLATE/suggest-a-method.yml").read_text())
+    fields = {item.get("id"): item for item in issue_form(form, catalog.taxonomy)["body"]}
+    assert fields["backbone"]["attributes"]["options"] == ["Latent U-Net diffusion", "Pixel-space U-Net diffusion",
+                                                           "Not sure"]
+    assert fields["backbone"]["validations"]["required"] is False
+    ids = [item.get("id") for item in issue_form(form, catalog.taxonomy)["body"]]
+    assert ids.index("backbone") == ids.index("tasks") + 1 < ids.index("code")

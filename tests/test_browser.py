@@ -1,105 +1,31 @@
 """The site in a real Chromium (Playwright): explorer, search, console, accessibility.
 
 Needs Debian's chromium at /usr/bin/chromium. Without it these tests skip,
-unless CI=true, where a missing browser is a failure.
+unless CI=true, where a missing browser is a failure (browserkit.require_browser).
+The site is the session's shared build (conftest.real_site), served over HTTP.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import shutil
-import threading
-from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 import pytest
 
-from editsurvey.catalog import load_catalog
+import browserkit
+from browserkit import PAGE, first_page, open_explorer, require_browser, serve, shown_ids
 from editsurvey.explorer_query import Query, matches, query
-from sitekit import REPO, build, copy_data
+from sitekit import REPO
 
-CHROMIUM = os.environ.get("EDITSURVEY_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 ARTIFACTS = REPO / "test-artifacts"
 
 pytestmark = pytest.mark.browser
 
 
-def _require_browser():
-    problem = None
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        problem = "Playwright is not installed (pip install -e '.[test]')"
-    if problem is None and not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
-        problem = f"no Chromium at {CHROMIUM}; install Debian's chromium (apt-get install chromium) to run browser tests"
-    if problem:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true and the browser tests cannot run: {problem}")
-        pytest.skip(problem)
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    _require_browser()
-    root = copy_data(tmp_path_factory.mktemp("data"))
-    site_dir = build(root)
-    catalog, _ = load_catalog(root)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site_dir)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", catalog
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser(site):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield instance
-        instance.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    tab.errors = []  # console errors and uncaught exceptions
-    tab.on("console", lambda msg: tab.errors.append(msg.text) if msg.type == "error" else None)
-    tab.on("pageerror", lambda exc: tab.errors.append(str(exc)))
-    yield tab
-    context.close()
-
-
-def open_explorer(page, base: str, params: dict[str, str] | None = None) -> None:
-    page.goto(f"{base}/explorer/" + (f"?{urlencode(params, safe=',')}" if params else ""))
-    page.wait_for_selector("#es-explorer[data-ready=true]")
-
-
-PAGE = 100  # rows the explorer renders before "Show more" (assets/explorer.js)
-
-
-def shown_ids(page) -> list[str]:
-    """Every row of the result, in order, clicking "Show more" until all are on screen."""
-    while page.is_visible("#es-more"):
-        before = page.eval_on_selector_all("#es-rows [role=row]", "rows => rows.length")
-        page.click("#es-more")
-        page.wait_for_function(f"() => document.querySelectorAll('#es-rows [role=row]').length > {before}")
-    return first_page(page)
-
-
-def first_page(page) -> list[str]:
-    return page.eval_on_selector_all("#es-rows [role=row]", "rows => rows.map(r => r.dataset.id)")
+def site(browser, real_site):
+    """(base URL, catalog): the shared real site, served over HTTP."""
+    with serve(real_site.site) as base:
+        yield base, real_site.catalog
 
 
 def expected_ids(catalog, params: dict[str, str]) -> list[str]:
@@ -251,8 +177,12 @@ def test_material_search_finds_a_method(site, page):
     base, _ = site
     page.goto(f"{base}/")
     page.click(".md-search__input")
-    page.fill(".md-search__input", "MasaCtrl")
-    result = page.wait_for_selector(".md-search-result__item a[href*='methods/masactrl/']", timeout=15000)
+    # Material ignores a query typed before its search worker is ready, and reacts to key events.
+    page.wait_for_function("() => !/initializ/i.test(document.querySelector('.md-search-result__meta').textContent)")
+    page.locator(".md-search__input").press_sequentially("MasaCtrl")
+    # A locator, not an element handle: results re-render as each key arrives.
+    result = page.locator(".md-search-result__item a[href*='methods/masactrl/']").first
+    result.wait_for(timeout=15000)
     result.click()
     page.wait_for_url("**/methods/masactrl/**")
     assert page.text_content("article h1").strip().startswith("MasaCtrl")
@@ -300,12 +230,10 @@ def test_screenshots(site, page):
 
 
 def test_missing_browser_skips_outside_ci_and_fails_in_ci(monkeypatch):
-    import test_browser
-
-    monkeypatch.setattr(test_browser, "CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.setattr(browserkit, "CHROMIUM", "/nonexistent/chromium")
     monkeypatch.delenv("CI", raising=False)
     with pytest.raises(pytest.skip.Exception, match="apt-get install chromium"):
-        _require_browser()
+        require_browser()
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI=true"):
-        _require_browser()
+        require_browser()

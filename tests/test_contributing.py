@@ -17,31 +17,27 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from conftest import GOOD_RECORD
+from datakit import GOOD_RECORD
 from editsurvey.cli import main
 from editsurvey.recordfmt import FormatRefused, format_text
-from sitekit import REPO, copy_data
+from sitekit import REPO, cli, copy_data
 
 BIN = Path(sys.executable).parent
-
-
-def run(*args: str, input: str | None = None):
-    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
 
 
 # ------------------------------------------------------------------ schema
 
 def test_committed_schema_matches_the_models():
-    result = run("schema", "--root", str(REPO))
+    result = cli("schema", "--root", str(REPO))
     assert (REPO / "schema/method.schema.json").read_text(encoding="utf-8") == result.output
-    assert run("schema", "--root", str(REPO), "--check").exit_code == 0
+    assert cli("schema", "--root", str(REPO), "--check").exit_code == 0
 
 
 def test_schema_check_notices_drift(tmp_path):
     root = copy_data(tmp_path / "data")
     (root / "schema").mkdir()
     (root / "schema/method.schema.json").write_text("{}\n")
-    result = run("schema", "--root", str(root), "--check")
+    result = cli("schema", "--root", str(root), "--check")
     assert result.exit_code == 1
 
 
@@ -70,21 +66,21 @@ NEW_ARGS = ["--name", "MyEdit", "--title", "MyEdit: Editing Images for Tests", "
 
 def test_new_then_fmt_check_is_clean_and_validates(tmp_path):
     root = copy_data(tmp_path / "data")
-    result = run("new", "--root", str(root), *NEW_ARGS)
+    result = cli("new", "--root", str(root), *NEW_ARGS)
     assert result.exit_code == 0, result.output
     assert "created methods/myedit.yaml" in result.output
     text = (root / "methods/myedit.yaml").read_text()
     assert text.startswith("# yaml-language-server: $schema=../schema/method.schema.json\nid: myedit\nname: MyEdit\n")
     assert "conditions: [text, mask]\ntasks: [object-replacement, style-change]\n" in text  # taxonomy order
     assert 'arxiv: "2501.00001"' in text and "date: 2025-01\n" in text
-    assert run("fmt", "--root", str(root), "--check").exit_code == 0
-    assert run("validate", "--root", str(root)).exit_code == 0
+    assert cli("fmt", "--root", str(root), "--check").exit_code == 0
+    assert cli("validate", "--root", str(root)).exit_code == 0
 
 
 def test_new_refuses_to_overwrite(tmp_path):
     root = copy_data(tmp_path / "data")
     before = (root / "methods/imagic.yaml").read_text()
-    result = run("new", "--root", str(root), *NEW_ARGS[:-2], "--id", "imagic")
+    result = cli("new", "--root", str(root), *NEW_ARGS[:-2], "--id", "imagic")
     assert result.exit_code == 2
     assert "methods/imagic.yaml already exists" in result.output
     assert (root / "methods/imagic.yaml").read_text() == before
@@ -94,7 +90,7 @@ def test_new_checks_the_taxonomy_as_it_goes(tmp_path):
     root = copy_data(tmp_path / "data")
     args = [a.replace("text,mask", "text,maks").replace("attention-modification", "attention-modifcation")
             for a in NEW_ARGS]
-    result = run("new", "--root", str(root), *args)
+    result = cli("new", "--root", str(root), *args)
     assert result.exit_code == 2
     assert "unknown condition `maks`: did you mean `mask`?" in result.output
     assert "unknown strategy `attention-modifcation`: did you mean `attention-modification`?" in result.output
@@ -104,17 +100,17 @@ def test_new_checks_the_taxonomy_as_it_goes(tmp_path):
 def test_new_prompts_for_what_is_missing_and_says_what_next(tmp_path):
     root = copy_data(tmp_path / "data")
     answers = "\n".join(["MyEdit", "MyEdit: Editing Images for Tests", "mask-guidance", "text", "object-removal"]) + "\n"
-    result = run("new", "--root", str(root), "--arxiv", "2501.00001", input=answers)
+    result = cli("new", "--root", str(root), "--arxiv", "2501.00001", input=answers)
     assert result.exit_code == 0, result.output
     assert "write the `summary`" in result.output
-    found = run("validate", "--root", str(root))
+    found = cli("validate", "--root", str(root))
     assert found.exit_code == 1 and "`summary` still holds a TODO placeholder" in found.output
 
 
 # --------------------------------------------------------------------- fmt
 
 def test_repository_records_are_canonical():
-    result = run("fmt", "--root", str(REPO), "--check")
+    result = cli("fmt", "--root", str(REPO), "--check")
     assert result.exit_code == 0, result.output
 
 
@@ -133,8 +129,8 @@ def test_fmt_reorders_and_keeps_data(tmp_path):
              .replace('arxiv: "2304.00001"', "arxiv: '2304.00001'"))
     path = root / "methods/sample-edit.yaml"
     path.write_text(messy)
-    assert run("fmt", "--root", str(root), "--check").exit_code == 1
-    result = run("fmt", "--root", str(root), str(path))
+    assert cli("fmt", "--root", str(root), "--check").exit_code == 1
+    result = cli("fmt", "--root", str(root), str(path))
     assert result.exit_code == 0 and "formatted" in result.output
     text = path.read_text()
     assert text.index("id:") < text.index("summary:") < text.index("provenance:")
@@ -178,7 +174,7 @@ def test_copy_of_a_record_fails_naming_the_original(tmp_path):
     root = copy_data(tmp_path / "data")
     original = (root / "methods/masactrl.yaml").read_text()
     (root / "methods/masactrl-copy.yaml").write_text(original.replace("id: masactrl", "id: masactrl-copy"))
-    result = run("validate", "--root", str(root))
+    result = cli("validate", "--root", str(root))
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert any(line.startswith("methods/masactrl-copy.yaml:") and "also used by methods/masactrl.yaml" in line
@@ -191,7 +187,7 @@ def test_same_paper_without_arxiv_is_caught_by_its_link(tmp_path):
     original = (root / "methods/texfit.yaml").read_text()
     assert "arxiv:" not in original
     (root / "methods/texfit-2.yaml").write_text(original.replace("id: texfit", "id: texfit-2"))
-    result = run("validate", "--root", str(root))
+    result = cli("validate", "--root", str(root))
     assert result.exit_code == 1
     assert re.search(r"methods/texfit-2\.yaml:\d+:\d+: error: paper link `.*` is also used by methods/texfit\.yaml",
                      result.output)

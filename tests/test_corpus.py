@@ -53,7 +53,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GOOD_RECORD, REPO, DataRoot, record
+from datakit import AFTER, GOOD_RECORD, DataRoot, record
+from sitekit import REPO
 
 TIMEOUT = 60  # seconds per command; a hang fails the case
 
@@ -122,7 +123,7 @@ BROKEN_TASKS = replaced("  - id: object-addition\n", "  - id: object-addition: o
 
 CASES = [
     # YAML syntax
-    Case("yaml-unclosed-quote", sample(GOOD_RECORD + 'base_model: "Stable Diffusion\n'), f"{SAMPLE}:26",
+    Case("yaml-unclosed-quote", sample(GOOD_RECORD + 'base_model: "Stable Diffusion\n'), f"{SAMPLE}:{AFTER}",
          "yaml-syntax", "YAML syntax error"),
     Case("yaml-bad-indent", sample(replaced("venue: CVPR", "venue: CVPR\n  year: 2023")), f"{SAMPLE}:8",
          "yaml-syntax", "YAML syntax error"),
@@ -130,12 +131,12 @@ CASES = [
          "yaml-syntax", "YAML syntax error"),
     Case("yaml-tab-indent", sample(replaced("  - Ada Lovelace", "\t- Ada Lovelace")), f"{SAMPLE}:5",
          "yaml-syntax", "YAML syntax error"),
-    Case("yaml-complex-key", sample(GOOD_RECORD + "? [a, b]\n: c\n"), f"{SAMPLE}:26:3", "complex-key",
+    Case("yaml-complex-key", sample(GOOD_RECORD + "? [a, b]\n: c\n"), f"{SAMPLE}:{AFTER}:3", "complex-key",
          "mapping key"),
     # keys and types
-    Case("duplicate-key", sample(GOOD_RECORD + "venue: ICCV\n"), f"{SAMPLE}:26:1", "duplicate-key",
+    Case("duplicate-key", sample(GOOD_RECORD + "venue: ICCV\n"), f"{SAMPLE}:{AFTER}:1", "duplicate-key",
          "duplicate key `venue`"),
-    Case("unknown-field", sample(GOOD_RECORD + "homepage: https://example.org\n"), f"{SAMPLE}:26:1",
+    Case("unknown-field", sample(GOOD_RECORD + "homepage: https://example.org\n"), f"{SAMPLE}:{AFTER}:1",
          "unknown-field", "unknown field `homepage`"),
     Case("unknown-nested-field", sample(replaced("  code:", "  homepage: https://example.org\n  code:")),
          f"{SAMPLE}:12:3", "unknown-field", "unknown field `links.homepage`"),
@@ -160,7 +161,7 @@ CASES = [
     Case("top-level-list", sample("- id: sample-edit\n- name: SampleEdit\n"), f"{SAMPLE}:1:1", "not-a-mapping",
          "not a list"),
     Case("top-level-scalar", sample("just some words\n"), f"{SAMPLE}:1:1", "not-a-mapping", "not text"),
-    Case("several-documents", sample(GOOD_RECORD + "---\n" + GOOD_RECORD), f"{SAMPLE}:26:1",
+    Case("several-documents", sample(GOOD_RECORD + "---\n" + GOOD_RECORD), f"{SAMPLE}:{AFTER}:1",
          "multiple-documents", "more than one YAML document"),
     # aliases and tags
     Case("anchor-and-alias", sample(record(name="name: &n SampleEdit") + "base_model: *n\n"), f"{SAMPLE}:2:7",
@@ -169,7 +170,7 @@ CASES = [
     Case("tag-python-object", sample(record(name="name: !!python/object:os.system echo")), f"{SAMPLE}:2:7",
          "forbidden-tag", "!!python/object:os.system"),
     Case("tag-python-apply", sample(GOOD_RECORD + 'extra: !!python/object/apply:os.system ["true"]\n'),
-         f"{SAMPLE}:26:8", "forbidden-tag", "!!python/object/apply:os.system"),
+         f"{SAMPLE}:{AFTER}:8", "forbidden-tag", "!!python/object/apply:os.system"),
     Case("tag-custom", sample(record(name="name: !custom SampleEdit")), f"{SAMPLE}:2:7", "forbidden-tag",
          "`!custom`"),
     # bytes
@@ -183,8 +184,8 @@ CASES = [
          "`name` is too long (at most 60 characters)"),
     Case("title-too-long", sample(record(title="title: " + "T" * 301)), f"{SAMPLE}:3:8", "too-long",
          "`title` is too long (at most 300 characters)"),
-    Case("deep-nesting", sample(nested(40)), f"{SAMPLE}:26", "too-deep", "nested too deeply"),
-    Case("deep-nesting-huge", sample(nested(100_000)), f"{SAMPLE}:26", "too-deep", "nested too deeply"),
+    Case("deep-nesting", sample(nested(40)), f"{SAMPLE}:{AFTER}", "too-deep", "nested too deeply"),
+    Case("deep-nesting-huge", sample(nested(100_000)), f"{SAMPLE}:{AFTER}", "too-deep", "nested too deeply"),
     # ids and file names
     Case("id-file-mismatch", {"methods/other-name.yaml": OTHER_TEXT}, "methods/other-name.yaml:1:5",
          "id-mismatch", "does not match the file name `other-name.yaml`"),
@@ -222,15 +223,15 @@ CASES = [
          "unknown task `style-chnage`"),
     Case("unknown-venue", sample(record(venue="venue: CPVR")), f"{SAMPLE}:7:8", "unknown-venue",
          "unknown venue `CPVR`"),
-    Case("builds-on-dangling", sample(GOOD_RECORD + "builds_on: [no-such-method]\n"), f"{SAMPLE}:26:13",
+    Case("builds-on-dangling", sample(GOOD_RECORD + "builds_on: [no-such-method]\n"), f"{SAMPLE}:{AFTER}:13",
          "unknown-method", "unknown method `no-such-method`"),
     Case("builds-on-cycle", {SAMPLE: GOOD_RECORD + "builds_on: [other-edit]\n",
                              "methods/other-edit.yaml": OTHER_TEXT + "builds_on: [sample-edit]\n"},
-         "methods/other-edit.yaml:26:13", "builds-on-cycle",
+         f"methods/other-edit.yaml:{AFTER}:13", "builds-on-cycle",
          "other-edit -> sample-edit -> other-edit"),
     Case("duplicate-arxiv", {"methods/other-edit.yaml": replaced('"2305.00002"', '"2304.00001"', OTHER_TEXT)},
          "methods/other-edit.yaml:11:10", "duplicate-arxiv", "arXiv id `2304.00001` is also used by " + SAMPLE),
-    Case("taxonomy-tasks-syntax", {"taxonomy/tasks.yaml": BROKEN_TASKS}, "taxonomy/tasks.yaml:13",
+    Case("taxonomy-tasks-syntax", {"taxonomy/tasks.yaml": BROKEN_TASKS}, "taxonomy/tasks.yaml:19",
          "yaml-syntax", "YAML syntax error", forbid=("unknown-id",), first=True),
     # benchmark results
     Case("results-unknown-method", results("method: sample-edit", "method: no-such-method"), f"{RESULTS}:7:37",

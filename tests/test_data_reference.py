@@ -38,11 +38,8 @@ SECTIONS = {
     "Training and Finetuning Free: Multi-Noise Redirection": "multi-noise-redirection",
 }
 
-# Records whose title is the paper's published title, not the list's earlier wording.
-RETITLED = {
-    "Inversion-based creativity transfer with diffusion models": "inst",  # CVPR 2023 title: "...Style Transfer..."
-    "Unitune: Text-driven image editing by fine tuning an image generation model on a single image": "unitune",
-}
+# Venue names the list spells differently from taxonomy/venues.yaml.
+VENUE_SPELLINGS = {"CVPR workshop": "CVPR Workshops", "ACM SIGGRAPH": "SIGGRAPH"}
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +51,11 @@ def catalog():
 
 def survey_rows() -> list[tuple[str, str]]:
     """(section heading, linked title) for every paper row of the list."""
+    return [(section, title) for section, title, _, _, _ in survey_table()]
+
+
+def survey_table() -> list[tuple[str, str, str, str, str]]:
+    """(section, title, link, publication, date) for every paper row of the list."""
     rows, section = [], None
     for line in (REFERENCE / "README.MD").read_text(encoding="utf-8").splitlines():
         heading = re.match(r"^### (.+?)\s*$", line)
@@ -62,15 +64,35 @@ def survey_rows() -> list[tuple[str, str]]:
             continue
         row = re.match(r"^\|\s*\[(.+?)\]\((\S+?)\)\s*\|\s*(.+?)\s*\|\s*(.+?)\s*\|", line)
         if row and section:
-            rows.append((section, row.group(1)))
+            rows.append((section, *row.groups()))
     return rows
 
 
 def record_for(catalog, title: str):
-    if title in RETITLED:
-        return [catalog.by_id[RETITLED[title]]]
+    """The records of a listed title: same title up to case, or a record whose correction quotes it."""
     key = normalise_title(title)
-    return [m for m in catalog.methods if normalise_title(m.title) == key]
+    same = [m for m in catalog.methods if normalise_title(m.title) == key]
+    return same or [m for m in catalog.methods if m.corrected and f"`{title}`" in m.corrected.get("title", "")]
+
+
+def differing_fields(record, title: str, link: str, publication: str, date: str) -> set[str]:
+    venue, year = publication.rsplit(" ", 1)
+    differ = set()
+    if record.title != title:
+        differ.add("title")
+    if record.links.paper.rstrip("/") != link.rstrip("/"):
+        differ.add("links.paper")
+    if (record.venue, str(record.year)) != (VENUE_SPELLINGS.get(venue, venue), year) or venue in VENUE_SPELLINGS:
+        differ.add("venue")
+    if record.date != date.replace(".", "-"):
+        differ.add("date")
+    return differ
+
+
+def test_every_difference_from_the_list_is_declared_with_a_reason(catalog):
+    for _, title, link, publication, date in survey_table():
+        [record] = record_for(catalog, title)
+        assert differing_fields(record, title, link, publication, date) == set(record.corrected or {}), record.id
 
 
 def test_every_listed_paper_has_exactly_one_record(catalog):

@@ -24,14 +24,14 @@ import pybtex.database
 import pytest
 from click.testing import CliRunner
 
-from conftest import GOOD_RECORD, TODAY, DataRoot, record
+from datakit import GOOD_RECORD, TODAY, DataRoot, record
 from editsurvey.catalog import Catalog
 from editsurvey.cli import main
 from editsurvey.site.exports import methods_bib, methods_csv
 from editsurvey.site.pages import render_pages
 from editsurvey.site.target import SITE_MARKER
 from editsurvey.validate import validate
-from sitekit import editsurvey
+from sitekit import editsurvey, free_port
 
 
 def catalog_of(root: DataRoot) -> Catalog:
@@ -234,14 +234,8 @@ def _alive(pid: int) -> bool:
     return stat.exists() and stat.read_text().split()[2] != "Z"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_sigterm_to_serve_stops_the_engine(repo_like: DataRoot):
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "editsurvey", "serve", "--root", str(repo_like.path),
                                 "--dev-addr", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
@@ -258,8 +252,8 @@ def test_sigterm_to_serve_stops_the_engine(repo_like: DataRoot):
             time.sleep(0.2)
         assert not any(_alive(c) for c in children)
     finally:
-        if process.poll() is None:
-            process.kill()
+        for pid in _children(process.pid) + ([process.pid] if process.poll() is None else []):
+            os.kill(pid, signal.SIGKILL)  # a failing run leaves no server behind
 
 
 def test_sigterm_to_build_removes_its_staging_folder(repo_like: DataRoot, tmp_path: Path):

@@ -4,39 +4,12 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 
-from sitekit import copy_data
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def fetch(url: str) -> str | None:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.read().decode("utf-8")
-    except OSError:
-        return None
-
-
-def wait_for(url: str, predicate, timeout: float = 90) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        body = fetch(url)
-        if body is not None and predicate(body):
-            return body
-        time.sleep(0.5)
-    raise AssertionError(f"{url} did not show the expected content within {timeout} s")
+from sitekit import copy_data, free_port, wait_for
 
 
 @pytest.fixture

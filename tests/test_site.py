@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import html
 import io
 import json
+import os
 import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import bibtexparser
@@ -13,17 +23,7 @@ import jsonschema
 import pytest
 import yaml
 
-from editsurvey.catalog import load_catalog
 from sitekit import REPO, build, content, copy_data, editsurvey, html_pages, method_links, resolve, soup
-
-
-@pytest.fixture(scope="session")
-def built(tmp_path_factory):
-    root = copy_data(tmp_path_factory.mktemp("data"))
-    site = build(root)
-    catalog, _ = load_catalog(root)
-    assert catalog is not None
-    return root, site, catalog
 
 
 def page(site: Path, rel: str) -> Path:
@@ -34,16 +34,16 @@ def page(site: Path, rel: str) -> Path:
 
 # ------------------------------------------------------------------ pages
 
-def test_every_record_has_its_page(built):
-    _, site, cat = built
+def test_every_record_has_its_page(real_site):
+    _, site, cat = real_site
     for m in cat.methods:
         doc = soup(page(site, f"methods/{m.id}/index.html"))
         assert content(doc).h1.get_text(strip=True).rstrip("¶") == m.name
         assert m.title in content(doc).get_text()
 
 
-def test_method_page_shows_every_field(built):
-    _, site, cat = built
+def test_method_page_shows_every_field(real_site):
+    _, site, cat = real_site
     m = cat.by_id["ledits-plus-plus"]
     text = content(soup(page(site, "methods/ledits-plus-plus/index.html")))
     hrefs = {a["href"] for a in text.find_all("a", href=True)}
@@ -55,8 +55,8 @@ def test_method_page_shows_every_field(built):
     assert "Builds on:" in body and "ledits/" in " ".join(hrefs)
 
 
-def test_relations_both_ways(built):
-    _, site, cat = built
+def test_relations_both_ways(real_site):
+    _, site, cat = real_site
     for m in cat.methods:
         doc = content(soup(page(site, f"methods/{m.id}/index.html")))
         text = doc.get_text(" ")
@@ -67,8 +67,8 @@ def test_relations_both_ways(built):
             assert m.id in method_links(paragraph, site, page(site, f"methods/{target}/index.html"))
 
 
-def test_taxonomy_badges_link_node_and_explorer(built):
-    _, site, cat = built
+def test_taxonomy_badges_link_node_and_explorer(real_site):
+    _, site, cat = real_site
     path = page(site, "methods/diffedit/index.html")
     badges = content(soup(path)).select(".es-badge")
     m = cat.by_id["diffedit"]
@@ -81,8 +81,8 @@ def test_taxonomy_badges_link_node_and_explorer(built):
         assert explorer_link["href"].startswith("../../explorer/?")
 
 
-def test_every_node_page_lists_exactly_its_records(built):
-    _, site, cat = built
+def test_every_node_page_lists_exactly_its_records(real_site):
+    _, site, cat = real_site
     for node in cat.taxonomy.nodes.values():
         path = page(site, f"{node.axis}/{node.id}/index.html")
         doc = content(soup(path))
@@ -93,8 +93,8 @@ def test_every_node_page_lists_exactly_its_records(built):
         assert len(listed) == len(set(listed))
 
 
-def test_matrix_checks_equal_record_tasks(built):
-    _, site, cat = built
+def test_matrix_checks_equal_record_tasks(real_site):
+    _, site, cat = real_site
     path = page(site, "matrix/index.html")
     doc = content(soup(path))
     tables = doc.select("table.es-matrix")
@@ -115,8 +115,8 @@ def test_matrix_checks_equal_record_tasks(built):
     assert seen[energy.id] == {energy.strategy, *energy.also_in}
 
 
-def test_coverage_counts(built):
-    _, site, cat = built
+def test_coverage_counts(real_site):
+    _, site, cat = real_site
     doc = content(soup(page(site, "coverage/index.html")))
     table = doc.select_one("table.es-coverage")
     tasks = [a["href"].split("/")[-2] for a in table.select("thead th a")]
@@ -132,8 +132,8 @@ def test_coverage_counts(built):
                 assert "es-gap" in cell.get("class", []), (condition, task)
 
 
-def test_leaderboard_order_equals_score_order(built):
-    _, site, cat = built
+def test_leaderboard_order_equals_score_order(real_site):
+    _, site, cat = real_site
     doc = content(soup(page(site, "leaderboard/index.html")))
     tables = doc.select("table.es-leaderboard")
     rs = cat.results[0]
@@ -151,17 +151,17 @@ def test_leaderboard_order_equals_score_order(built):
             assert rank == better + 1  # ties share a rank; the next rank skips
 
 
-def test_leaderboard_fixes_the_published_rank_slip(built):
+def test_leaderboard_fixes_the_published_rank_slip(real_site):
     """Leaderboard.md prints ProxEdit 3rd and InstructPix2Pix 4th in background change, by scores the reverse."""
-    _, site, _ = built
+    _, site, _ = real_site
     doc = content(soup(page(site, "leaderboard/index.html")))
     table = doc.select_one('table[data-task="background-change"]')
     order = [tr["data-method"] for tr in table.select("tbody tr")]
     assert order.index("instructpix2pix") == 2 and order.index("proxedit") == 3
 
 
-def test_benchmark_page_lists_all_cases(built):
-    _, site, cat = built
+def test_benchmark_page_lists_all_cases(real_site):
+    _, site, cat = real_site
     doc = content(soup(page(site, "benchmarks/editeval-v1/index.html")))
     bench = cat.benchmark("editeval-v1")
     rows = [tr for table in doc.find_all("table")[1:] for tr in table.select("tbody tr")]
@@ -169,8 +169,8 @@ def test_benchmark_page_lists_all_cases(built):
     assert {tr.find_all("td")[3].get_text() for tr in rows} == {c.instruction for c in bench.cases}
 
 
-def test_statistics_charts_are_inline_svg(built):
-    _, site, cat = built
+def test_statistics_charts_are_inline_svg(real_site):
+    _, site, cat = real_site
     doc = content(soup(page(site, "statistics/index.html")))
     svgs = doc.find_all("svg")
     assert len(svgs) == 5
@@ -183,8 +183,8 @@ def test_statistics_charts_are_inline_svg(built):
 
 # ---------------------------------------------------------------- exports
 
-def test_json_export_equals_the_records(built):
-    root, site, cat = built
+def test_json_export_equals_the_records(real_site):
+    root, site, cat = real_site
     payload = json.loads(page(site, "data/methods.json").read_text(encoding="utf-8"))
     raw = {}
     for path in sorted((root / "methods").glob("*.yaml")):
@@ -196,8 +196,8 @@ def test_json_export_equals_the_records(built):
     assert len(payload["taxonomy"]["conditions"]["nodes"]) == 10
 
 
-def test_bibtex_parses_one_entry_per_method(built):
-    _, site, cat = built
+def test_bibtex_parses_one_entry_per_method(real_site):
+    _, site, cat = real_site
     library = bibtexparser.parse_string(page(site, "data/methods.bib").read_text(encoding="utf-8"))
     assert not library.failed_blocks
     assert [e.key for e in library.entries] == [m.id for m in cat.methods]
@@ -207,8 +207,8 @@ def test_bibtex_parses_one_entry_per_method(built):
         assert entry.fields_dict["year"].value == str(m.year)
 
 
-def test_csv_has_one_row_per_method(built):
-    _, site, cat = built
+def test_csv_has_one_row_per_method(real_site):
+    _, site, cat = real_site
     rows = list(csv.DictReader(io.StringIO(page(site, "data/methods.csv").read_text(encoding="utf-8"))))
     assert [r["id"] for r in rows] == [m.id for m in cat.methods]
     for row in rows:
@@ -216,8 +216,8 @@ def test_csv_has_one_row_per_method(built):
         assert row["tasks"].split("; ") == m.tasks and row["title"] == m.title
 
 
-def test_every_record_validates_against_exported_schema(built):
-    root, site, _ = built
+def test_every_record_validates_against_exported_schema(real_site):
+    root, site, _ = real_site
     schema = json.loads(page(site, "data/schema.json").read_text(encoding="utf-8"))
     validator = jsonschema.Draft202012Validator(schema)
     for path in sorted((root / "methods").glob("*.yaml")):
@@ -238,8 +238,8 @@ def _internal_targets(site: Path, path: Path):
                 yield element, target, fragment
 
 
-def test_no_broken_internal_link(built):
-    _, site, _ = built
+def test_no_broken_internal_link(real_site):
+    _, site, _ = real_site
     ids_cache: dict[Path, set[str]] = {}
     broken = []
     for path in html_pages(site):
@@ -255,8 +255,8 @@ def test_no_broken_internal_link(built):
     assert not broken, broken[:20]
 
 
-def test_no_orphan_page(built):
-    _, site, _ = built
+def test_no_orphan_page(real_site):
+    _, site, _ = real_site
     pages = {p.resolve() for p in html_pages(site) if p.name == "index.html"}
     seen, queue = set(), [(site / "index.html").resolve()]
     while queue:
@@ -271,22 +271,22 @@ def test_no_orphan_page(built):
     assert not orphans
 
 
-def test_generated_pages_are_folder_index_files(built):
+def test_generated_pages_are_folder_index_files(real_site):
     """Source and page at the same depth: raw-HTML links mean the same to MkDocs and Zensical."""
     from editsurvey.site.pages import render_pages
 
-    _, _, cat = built
+    _, _, cat = real_site
     assert all(src == "index.md" or src.endswith("/index.md") for src in render_pages(cat))
 
 
-def test_method_pages_are_not_in_the_navigation(built):
-    _, site, _ = built
+def test_method_pages_are_not_in_the_navigation(real_site):
+    _, site, _ = real_site
     nav = soup(page(site, "index.html")).select_one("nav.md-nav--primary")
     assert not [a for a in nav.find_all("a", href=True) if re.search(r"methods/[a-z0-9-]+/$", a["href"])]
 
 
-def test_site_works_offline(built):
-    _, site, _ = built
+def test_site_works_offline(real_site):
+    _, site, _ = real_site
     for path in list(site.rglob("*.html")) + list(site.rglob("*.css")) + list(site.rglob("*.js")):
         text = path.read_text(encoding="utf-8", errors="replace")
         assert "fonts.googleapis.com" not in text and "fonts.gstatic.com" not in text, path
@@ -361,7 +361,99 @@ def test_redirects_for_former_ids(tmp_path):
     assert (site / "methods/delta-denoising-score/index.html").is_file()
 
 
-def test_readme_main_command_builds_and_serves():
+MAIN_URL = "http://127.0.0.1:8000/methods/instructpix2pix/"  # where the README says the site is served
+MAIN_TIMEOUT = 300  # seconds for venv, pip install, build and serve
+
+
+def _port_8000_taken() -> bool:
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", 8000))
+        except OSError:
+            return True
+    return False
+
+
+def _get(url: str) -> tuple[int, str] | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+    except OSError:
+        return None
+
+
+def _checkout(work: Path) -> None:
+    """The repository's files as a fresh clone has them: tracked files and new files not yet committed,
+    never ignored ones (.venv/, site/, build/, egg-info)."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPO,
+                            capture_output=True, check=True).stdout.decode("utf-8").split("\0")
+    for rel in listed:
+        if rel and (REPO / rel).is_file():  # a tracked file deleted in the work tree is listed too
+            (work / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / rel, work / rel)
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """SIGTERM to the command's whole process group (bash, pip, editsurvey, the engine), then SIGKILL."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while _group_alive(process.pid) and (_get(MAIN_URL) is not None or _port_8000_taken()) \
+            and time.monotonic() < deadline:
+        time.sleep(0.5)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)  # whatever ignored SIGTERM
+    process.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_readme_main_command_builds_and_serves(tmp_path):
+    """Run the README's main command in a fresh copy of the repository, as a new user would."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"<!-- main-command -->\s*```\n(.*?)\n```", readme, re.S).group(1)
+    block = re.search(r"<!-- main-command -->\s*```\n(.*?)\n```\s*<!-- /main-command -->", readme, re.S).group(1)
     assert "pip install -e ." in block and block.rstrip().endswith("editsurvey serve")
+    if _port_8000_taken():
+        pytest.fail("port 8000 on 127.0.0.1 is taken, and the README's main command serves there: "
+                    "stop whatever listens on it (e.g. another `editsurvey serve`) and run the test again")
+
+    work = tmp_path / "editsurvey"
+    _checkout(work)
+    title = yaml.safe_load((work / "methods/instructpix2pix.yaml").read_text(encoding="utf-8"))["title"]
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
+    env["PATH"] = ":".join(p for p in env["PATH"].split(":") if not p.startswith(str(REPO / ".venv")))
+    log = tmp_path / "main-command.log"
+
+    def tail() -> str:
+        return "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-40:])
+
+    with open(log, "wb") as out:
+        process = subprocess.Popen(["bash", "-c", block], cwd=work, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + MAIN_TIMEOUT
+        while True:
+            answer = _get(MAIN_URL)
+            if answer is not None and answer[0] == 200 and html.escape(title, quote=False) in answer[1]:
+                break
+            if process.poll() is not None:
+                pytest.fail(f"the main command exited ({process.returncode}) without serving {MAIN_URL}:\n{tail()}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"{MAIN_URL} did not answer 200 with {title!r} within {MAIN_TIMEOUT} s "
+                            f"(last answer: {answer and answer[0]}):\n{tail()}")
+            time.sleep(1)
+    finally:
+        _stop(process)
+    assert _get(MAIN_URL) is None and not _port_8000_taken(), "something still serves on port 8000"

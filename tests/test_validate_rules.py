@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import GOOD_RECORD, record
+from datakit import AFTER, GOOD_RECORD, record
 from editsurvey.diagnostics import Diagnostic
 
 
@@ -28,7 +28,7 @@ def test_good_record_is_clean(data_root):
 def test_duplicate_key(data_root):
     data_root.method("sample-edit", GOOD_RECORD + "venue: ICCV\n")
     d = only(data_root.validate(), "duplicate-key")
-    assert where(d) == ("methods/sample-edit.yaml", 26, 1)
+    assert where(d) == ("methods/sample-edit.yaml", AFTER, 1)
     assert d.message == "duplicate key `venue` (first defined on line 7)"
 
 
@@ -39,7 +39,7 @@ def test_anchor_and_alias(data_root):
     anchor = only(found, "forbidden-anchor")
     assert (where(anchor), anchor.message) == (("methods/sample-edit.yaml", 7, 8), "YAML anchor `&v` is not allowed")
     alias = only(found, "forbidden-alias")
-    assert (where(alias), alias.message) == (("methods/sample-edit.yaml", 26, 13), "YAML alias `*v` is not allowed")
+    assert (where(alias), alias.message) == (("methods/sample-edit.yaml", AFTER, 13), "YAML alias `*v` is not allowed")
 
 
 def test_python_tag_is_rejected(data_root):
@@ -52,7 +52,7 @@ def test_python_tag_is_rejected(data_root):
 def test_one_document_per_file(data_root):
     data_root.method("sample-edit", GOOD_RECORD + "---\nid: other\n")
     d = only(data_root.validate(), "multiple-documents")
-    assert where(d) == ("methods/sample-edit.yaml", 26, 1)
+    assert where(d) == ("methods/sample-edit.yaml", AFTER, 1)
 
 
 def test_not_utf8(data_root):
@@ -102,7 +102,7 @@ def test_stray_and_misnamed_files(data_root):
 def test_unknown_field_suggests(data_root):
     data_root.method("sample-edit", GOOD_RECORD + "sumary: typo\n")
     d = only(data_root.validate(), "unknown-field")
-    assert where(d) == ("methods/sample-edit.yaml", 26, 1)
+    assert where(d) == ("methods/sample-edit.yaml", AFTER, 1)
     assert (d.message, d.hint) == ("unknown field `sumary`", "did you mean `summary`?")
 
 
@@ -251,12 +251,15 @@ def test_shared_arxiv_id(data_root):
 
 
 def test_shared_doi(data_root):
-    doi = "  doi: 10.1145/3588432.3591513"
-    data_root.method("sample-edit", record(code=doi))
+    """DOIs are case-insensitive: the same DOI written in other letter case is still shared."""
+    doi = "10.1109/CVPR52729.2023.00582"
+    data_root.method("sample-edit", record(code=f"  doi: {doi}"))
     data_root.method("second-edit", _second("Completely Unrelated Work on Other Things", "2304.00002").replace(
-        "  code: https://github.com/example/second-edit", doi.replace("10.1145", "10.1145")))
+        "  code: https://github.com/example/second-edit", f"  doi: {doi.lower()}"))
     found = [d for d in data_root.validate() if d.code == "duplicate-doi"]
-    assert [(d.path, d.line) for d in found] == [("methods/sample-edit.yaml", 12), ("methods/second-edit.yaml", 12)]
+    assert [(d.path, d.line, d.col) for d in found] == [
+        ("methods/sample-edit.yaml", 12, 8), ("methods/second-edit.yaml", 12, 8)]
+    assert found[0].message == "DOI `10.1109/cvpr52729.2023.00582` is also used by methods/second-edit.yaml"
 
 
 def test_near_identical_titles_warn(data_root):
@@ -310,7 +313,7 @@ def test_builds_on_unknown_method(data_root):
     data_root.method("prompt-to-prompt", _second("Prompt-to-Prompt Image Editing", "2208.01626").replace(
         "second-edit", "prompt-to-prompt").replace("date: 2023-04", "date: 2022-08"))
     d = only(data_root.validate(), "unknown-method")
-    assert where(d) == ("methods/sample-edit.yaml", 26, 13)
+    assert where(d) == ("methods/sample-edit.yaml", AFTER, 13)
     assert (d.message, d.hint) == ("unknown method `prompt-to-promt`", "did you mean `prompt-to-prompt`?")
 
 
@@ -318,7 +321,7 @@ def test_builds_on_cycle(data_root):
     data_root.method("sample-edit", GOOD_RECORD + "builds_on: [second-edit]\n")
     data_root.method("second-edit", _second("Another Method Entirely", "2304.00002") + "builds_on: [sample-edit]\n")
     d = only(data_root.validate(), "builds-on-cycle")
-    assert where(d) == ("methods/sample-edit.yaml", 26, 13)
+    assert where(d) == ("methods/sample-edit.yaml", AFTER, 13)
     assert d.message == "`builds_on` forms a cycle: sample-edit -> second-edit -> sample-edit"
 
 
@@ -386,7 +389,7 @@ def test_taxonomy_duplicate_id_across_axes(data_root):
     path.write_text(path.read_text() + "  - id: style-change\n    label: X\n    description: Y.\n")
     d = only(data_root.validate(), "duplicate-node")
     # Axes are checked in the survey's order (strategies, conditions, tasks): the later one is at fault.
-    assert where(d) == ("taxonomy/tasks.yaml", 53, 9)
+    assert where(d) == ("taxonomy/tasks.yaml", 59, 9)
     assert d.message == "taxonomy id `style-change` is already defined in taxonomy/conditions.yaml"
 
 
@@ -394,7 +397,8 @@ def test_new_condition_is_a_yaml_edit(data_root):
     """Adding a node needs no code: a record may use it at once."""
     path = data_root.path / "taxonomy/conditions.yaml"
     path.write_text(path.read_text() + "  - id: depth-map\n    label: Depth map\n    description: A depth map.\n")
-    data_root.method("sample-edit", record(conditions="conditions: [text, depth-map]"))
+    text = record(conditions="conditions: [text, depth-map]").replace("  mask: Fig. 2", "  depth-map: Fig. 2")
+    data_root.method("sample-edit", text)
     assert data_root.validate() == []
 
 

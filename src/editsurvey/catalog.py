@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+import heapq
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -11,6 +12,8 @@ from pathlib import Path
 from .dataset import DataSet
 from .diagnostics import Diagnostic, count
 from .models import Benchmark, MethodRecord, Metric, ResultSet, Venue
+from .parsecache import ParseCache
+from .progress import Progress
 from .taxonomy import Node, Taxonomy
 from .validate import validate
 
@@ -35,7 +38,7 @@ class Catalog:
     results: list[ResultSet] = field(default_factory=list)
 
     @classmethod
-    def from_dataset(cls, data: DataSet) -> "Catalog":
+    def from_dataset(cls, data: DataSet) -> Catalog:
         methods = sorted(data.methods, key=lambda m: m.model.id)
         return cls(
             root=data.root,
@@ -119,20 +122,50 @@ class Catalog:
                     reverse[target].append(method)
         return reverse
 
-    def related(self, method: MethodRecord, limit: int = 5) -> list[tuple[MethodRecord, int]]:
-        """(method, number of shared tasks and conditions): same sub-category first, then most shared."""
-        mine = set(method.tasks) | set(method.conditions)
-        sub = self.sub_category(method)
-        scored = []
-        for other in self.methods:
-            if other.id == method.id:
-                continue
-            shared = len(mine & (set(other.tasks) | set(other.conditions)))
-            same = self.sub_category(other) == sub
-            if same or shared:
-                scored.append((-int(same), -shared, other.id, other))
-        scored.sort(key=lambda t: t[:3])
-        return [(t[3], -t[1]) for t in scored[:limit]]
+    RELATED = 5  # related methods shown on a method page
+
+    def related(self, method: MethodRecord) -> list[tuple[MethodRecord, int]]:
+        """(method, number of shared tasks and conditions): same sub-category first, then most shared, then id."""
+        return self._related[method.id]
+
+    @cached_property
+    def _related(self) -> dict[str, list[tuple[MethodRecord, int]]]:
+        """Every method's related methods, from indices built once.
+
+        Tasks and conditions are bit masks, so "shared" is one popcount; a
+        method is compared with its own sub-category (methods are in id order,
+        so the first of equals is the smallest id), and with methods that share
+        a tag only when its sub-category has too few to fill the list.
+        """
+        bit = {node_id: 1 << i for i, node_id in enumerate(self.taxonomy.nodes)}
+        mask = {m.id: sum({bit[t] for t in (*m.tasks, *m.conditions) if t in bit}) for m in self.methods}
+        sub = {m.id: self.sub_category(m) for m in self.methods}
+        groups: dict[str, list[MethodRecord]] = defaultdict(list)
+        by_tag: dict[str, list[MethodRecord]] = defaultdict(list)
+        for m in self.methods:  # in id order
+            groups[sub[m.id]].append(m)
+            for tag in {*m.tasks, *m.conditions}:
+                by_tag[tag].append(m)
+        group_masks = {key: [mask[m.id] for m in members] for key, members in groups.items()}
+
+        def best(members: list[MethodRecord], masks: list[int], mine: int, limit: int, skip: str):
+            shared = [(mine & other).bit_count() for other in masks]
+            order = heapq.nsmallest(limit + 1, range(len(members)), key=lambda i: (-shared[i], i))
+            return [(members[i], shared[i]) for i in order if members[i].id != skip][:limit]
+
+        out: dict[str, list[tuple[MethodRecord, int]]] = {}
+        for m in self.methods:
+            mine, key = mask[m.id], sub[m.id]
+            found = best(groups[key], group_masks[key], mine, self.RELATED, m.id)
+            if len(found) < self.RELATED:
+                others = sorted(
+                    {o.id: o for t in {*m.tasks, *m.conditions} for o in by_tag[t] if sub[o.id] != key}.values(),
+                    key=lambda o: o.id,
+                )
+                more = best(others, [mask[o.id] for o in others], mine, self.RELATED - len(found), m.id)
+                found += [(o, n) for o, n in more if n]
+            out[m.id] = found
+        return out
 
     # ------------------------------------------------------- benchmarks
     def metric(self, metric_id: str) -> Metric:
@@ -149,10 +182,7 @@ class Catalog:
         rows.sort(key=lambda r: (sign * r.mean, r.std, r.method))
         ranked: list[Ranked] = []
         for position, row in enumerate(rows, start=1):
-            if ranked and ranked[-1].mean == row.mean:
-                rank = ranked[-1].rank
-            else:
-                rank = position
+            rank = ranked[-1].rank if ranked and ranked[-1].mean == row.mean else position
             ranked.append(Ranked(rank, self.by_id[row.method], row.mean, row.std))
         return ranked
 
@@ -189,10 +219,10 @@ class Catalog:
         return dict(sorted(years.items()))
 
 
-def load_catalog(root: Path, today: dt.date | None = None) -> tuple[Catalog | None, list[Diagnostic]]:
-    data, found = validate(root, today)
+def load_catalog(
+    root: Path, today: dt.date | None = None, progress: Progress | None = None, cache: ParseCache | None = None
+) -> tuple[Catalog | None, list[Diagnostic]]:
+    data, found = validate(root, today, progress, cache)
     if count(found)[0]:
         return None, found
     return Catalog.from_dataset(data), found
-
-

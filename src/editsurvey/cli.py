@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from . import diagnostics as diag
 from .dataset import TAXONOMY_DIR
+from .parsecache import user_cache
+from .progress import Progress
 
 FORMATS = ("text", "json", "github")
 
@@ -24,7 +27,9 @@ def find_root(start: Path) -> Path:
 
 def root_option(func):
     return click.option(
-        "--root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+        "--root",
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        default=None,
         help="Data root holding taxonomy/, methods/ and benchmarks/ (default: the repository).",
     )(func)
 
@@ -33,16 +38,35 @@ def resolve_root(root: Path | None) -> Path:
     return root.resolve() if root else find_root(Path.cwd())
 
 
-def report(records: int, found: list[diag.Diagnostic], fmt: str, stream=None, summary: str | None = None) -> None:
+def report(
+    records: int, found: list[diag.Diagnostic], output_format: str, stream=None, summary: str | None = None
+) -> None:
     """Print diagnostics in a format, then a summary line (default: `N records, M errors, K warnings`)."""
     stream = stream or sys.stdout
-    if fmt == "json":
+    if output_format == "json":
         click.echo(diag.format_json(records, found), file=stream)
         return
-    render = diag.format_github if fmt == "github" else diag.format_text
+    render = diag.format_github if output_format == "github" else diag.format_text
     for d in found:
         click.echo(render(d), file=stream)
     click.echo(summary or diag.summary_line(records, found), file=stream)
+
+
+def load_catalog_or_exit(root: Path, mention_warnings: bool = False):
+    """For commands that need clean data: print the errors and stop on them."""
+    from .catalog import load_catalog
+
+    catalog, found = load_catalog(root, progress=Progress("reading records", 0), cache=user_cache(root))
+    errors, warnings = diag.count(found)
+    if catalog is None:
+        for d in found:
+            if d.severity == "error":
+                click.echo(diag.format_text(d), err=True)
+        click.echo(f"{errors} errors, {warnings} warnings: fix the errors above; nothing was written", err=True)
+        sys.exit(1)
+    if warnings and mention_warnings:  # the data is usable; `validate` lists them
+        click.echo(f"{warnings} warnings; `editsurvey validate` lists them", err=True)
+    return catalog
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -53,9 +77,15 @@ def main() -> None:
 
 @main.command()
 @root_option
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="text for people, json for programs, github for GitHub Actions annotations.")
-def validate(root: Path | None, fmt: str) -> None:
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text for people, json for programs, github for GitHub Actions annotations.",
+)
+def validate(root: Path | None, output_format: str) -> None:
     """Check taxonomy/, methods/ and benchmarks/ and print every problem at once.
 
     Exit status: 0 when there are no errors (warnings allowed), 1 when there
@@ -63,19 +93,41 @@ def validate(root: Path | None, fmt: str) -> None:
     """
     from .validate import validate as run
 
-    data, found = run(resolve_root(root))
-    report(len(data.method_stems), found, fmt)
+    root = resolve_root(root)
+    data, found = run(root, progress=Progress("reading records", 0), cache=user_cache(root))
+    report(len(data.method_stems), found, output_format)
     sys.exit(1 if diag.count(found)[0] else 0)
+
+
+@main.command("rules")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    show_default=True,
+    help="text for the terminal, markdown for a table on a documentation page.",
+)
+def rules_command(output_format: str) -> None:
+    """List every diagnostic code with its severity and its meaning."""
+    from .rules import format_markdown, format_text
+    from .validate import RULES
+
+    click.echo(format_markdown(RULES) if output_format == "markdown" else format_text(RULES))
 
 
 @main.command()
 @root_option
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the schema to this file instead of printing it.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the schema to this file instead of printing it.",
+)
 @click.option("--check", is_flag=True, help=f"Exit 1 if the committed {'schema/method.schema.json'} is stale.")
 def schema(root: Path | None, output: Path | None, check: bool) -> None:
     """Print the JSON Schema of a method record (structure plus taxonomy ids)."""
-    from .catalog import load_catalog_or_exit
     from .schema import SCHEMA_PATH, dumps, method_schema
 
     root = resolve_root(root)
@@ -96,26 +148,75 @@ def schema(root: Path | None, output: Path | None, check: bool) -> None:
         click.echo(text, nl=False)
 
 
+@main.command("issue-form")
+@root_option
+@click.option("--check", is_flag=True, help="Change nothing; exit 1 if the committed form is out of date.")
+def issue_form_command(root: Path | None, check: bool) -> None:
+    """Regenerate the taxonomy questions of the "suggest a method" issue form."""
+    import yaml
+
+    from .issueform import FORM_PATH, dumps, issue_form
+
+    root = resolve_root(root)
+    catalog = load_catalog_or_exit(root)
+    target = root / FORM_PATH
+    try:
+        current = target.read_text(encoding="utf-8")
+        form = yaml.safe_load(current)
+    except (OSError, yaml.YAMLError) as exc:
+        click.echo(f"error: cannot read {FORM_PATH}: {exc}", err=True)
+        sys.exit(2)
+    text = dumps(issue_form(form, catalog.taxonomy))
+    if check:
+        if text != current:
+            click.echo(f"{FORM_PATH}: out of date; run `editsurvey issue-form`", err=True)
+            sys.exit(1)
+        click.echo(f"{FORM_PATH}: up to date")
+    elif text != current:
+        target.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {FORM_PATH}")
+    else:
+        click.echo(f"{FORM_PATH}: up to date")
+
+
 def _site_dir_option(func):
-    return click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-                        help="Where to write the site (default: site/ under the root).")(func)
+    return click.option(
+        "-d",
+        "--site-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Where to write the site (default: site/ under the root).",
+    )(func)
+
+
+def _engine_option(func):
+    # The names of site.engines.ENGINES (tests/test_engines.py checks they agree); MkDocs is the default.
+    return click.option(
+        "--engine",
+        type=click.Choice(["mkdocs", "zensical"]),
+        default="mkdocs",
+        show_default=True,
+        help="The site engine that renders and serves the generated pages.",
+    )(func)
 
 
 @main.command()
 @root_option
 @_site_dir_option
-@click.option("--strict/--no-strict", default=True, show_default=True,
-              help="Treat engine warnings (broken links, missing pages) as errors.")
-@click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
-              help="The site engine that renders the generated pages.")
+@click.option(
+    "--strict/--no-strict",
+    default=True,
+    show_default=True,
+    help="Treat engine warnings (broken links, missing pages) as errors.",
+)
+@_engine_option
 def build(root: Path | None, site_dir: Path | None, strict: bool, engine: str) -> None:
     """Validate the data, generate the pages and exports, and render the site.
 
     Bad data stops the build before anything is written; a failed render
     leaves the previous site in place.
     """
-    from .catalog import load_catalog_or_exit
-    from .site.build import BuildError, build_lock, prepare, run_engine
+    from .site.build import BuildError, build_site
     from .site.process import Stopped
     from .site.target import refusal
 
@@ -126,17 +227,14 @@ def build(root: Path | None, site_dir: Path | None, strict: bool, engine: str) -
         click.echo(f"error: will not write the site to {site}: {problem}", err=True)
         click.echo("hint: give --site-dir a new or empty folder, or one an earlier build made", err=True)
         sys.exit(2)
-    catalog = load_catalog_or_exit(root)
+    catalog = load_catalog_or_exit(root, mention_warnings=True)
     try:
-        with build_lock(root):
-            prepared = prepare(catalog, root, site)
-            run_engine(root, prepared.config_path, site, engine=engine, strict=strict)
+        prepared = build_site(catalog, root, site, engine=engine, strict=strict)
     except BuildError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     except OSError as exc:
-        click.echo(f"error: cannot write {exc.filename or 'the site'}: {exc.strerror}; nothing was replaced",
-                   err=True)
+        click.echo(f"error: cannot write {exc.filename or 'the site'}: {exc.strerror}; nothing was replaced", err=True)
         sys.exit(1)
     except Stopped as exc:
         click.echo(f"build {exc}; the previous site was left as it was", err=True)
@@ -149,14 +247,13 @@ def build(root: Path | None, site_dir: Path | None, strict: bool, engine: str) -
 @root_option
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
-def serve(root: Path | None, dev_addr: str, open_browser: bool) -> None:
+@_engine_option
+def serve(root: Path | None, dev_addr: str, open_browser: bool, engine: str) -> None:
     """Build and serve the site locally; editing a YAML file reloads the page."""
-    import os
     import socket
 
-    from .catalog import load_catalog_or_exit
-    from .site.build import WATCHED, BuildError, prepare, serve_hooks
-    from .site.process import Stopped, run_child
+    from .site.build import BuildError, prepare_serve, serve_site
+    from .site.process import Stopped
 
     root = resolve_root(root)
     host, _, port = dev_addr.rpartition(":")
@@ -168,26 +265,18 @@ def serve(root: Path | None, dev_addr: str, open_browser: bool) -> None:
         click.echo(f"error: cannot serve on {dev_addr}: {reason}", err=True)
         click.echo("hint: stop what uses that port, or pass another one: --dev-addr 127.0.0.1:8001", err=True)
         sys.exit(2)
-    catalog = load_catalog_or_exit(root)
+    catalog = load_catalog_or_exit(root, mention_warnings=True)
     try:
-        prepared = prepare(catalog, root, root / "site", hooks=serve_hooks(), atomic=False)
+        prepared = prepare_serve(catalog, root, engine=engine)
     except BuildError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     except OSError as exc:
         click.echo(f"error: cannot write {exc.filename or 'the pages'}: {exc.strerror}", err=True)
         sys.exit(1)
-    command = [sys.executable, "-m", "mkdocs", "serve", "--config-file", str(prepared.config_path),
-               "--dev-addr", dev_addr]
-    for name in WATCHED:
-        if (root / name).exists():
-            command += ["--watch", str(root / name)]
-    if open_browser:
-        command.append("--open")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    click.echo(f"serving on http://{dev_addr}/ (Ctrl+C to stop)")
+    click.echo(f"serving on http://{dev_addr}/ with {engine} (Ctrl+C to stop)")
     try:
-        sys.exit(run_child(command, cwd=root, env=env, capture=False).returncode)
+        sys.exit(serve_site(root, prepared, engine=engine, dev_addr=dev_addr, open_browser=open_browser))
     except KeyboardInterrupt:
         sys.exit(0)
     except Stopped as exc:
@@ -196,13 +285,14 @@ def serve(root: Path | None, dev_addr: str, open_browser: bool) -> None:
 
 # ------------------------------------------------------------- contributing
 
+
 def _taxonomy_order(root: Path):
     """A sort key putting taxonomy ids in taxonomy order (unknown ids last), the taxonomy, the data."""
     from .dataset import load_dataset
 
     data = load_dataset(root)
     tax = data.taxonomy()
-    return tax.order_key, tax, data
+    return tax.list_order(), tax, data
 
 
 @main.command()
@@ -266,27 +356,56 @@ def _split(values: tuple[str, ...]) -> list[str]:
 @main.command()
 @root_option
 @click.option("--id", "method_id", help="Record id (default: derived from the name).")
-@click.option("--name", prompt="Short name of the method (e.g. InstructPix2Pix)", help="The name the method is known by.")
+@click.option(
+    "--name", prompt="Short name of the method (e.g. InstructPix2Pix)", help="The name the method is known by."
+)
 @click.option("--title", prompt="Paper title, as the paper capitalises it", help="The paper's title.")
 @click.option("--arxiv", help="arXiv id, e.g. 2211.09800; sets the paper link and the date if not given.")
 @click.option("--paper", help="The paper's own page (https://); default: its arXiv page.")
 @click.option("--date", help="YYYY-MM of the first public version; default: the arXiv id's month.")
 @click.option("--venue", default="arXiv", show_default=True, help="Venue name from taxonomy/venues.yaml.")
 @click.option("--year", type=int, help="Publication year; default: the year of --date.")
-@click.option("--strategy", prompt="Strategy sub-category id (see taxonomy/strategies.yaml)",
-              help="Learning-strategy sub-category id.")
+@click.option(
+    "--strategy",
+    prompt="Strategy sub-category id (see taxonomy/strategies.yaml)",
+    help="Learning-strategy sub-category id.",
+)
 @click.option("--condition", "conditions", multiple=True, help="Input condition id; repeat or comma-separate.")
 @click.option("--task", "tasks", multiple=True, help="Editing task id; repeat or comma-separate.")
+@click.option(
+    "--axis-value",
+    "axis_values",
+    multiple=True,
+    metavar="FIELD=ID",
+    help="A node of another taxonomy axis, e.g. backbone=latent-unet; repeat for each.",
+)
 @click.option("--author", "authors", multiple=True, help="An author, in paper order; repeat for each.")
 @click.option("--code", help="Official code repository (https://).")
 @click.option("--project", help="Official project page (https://).")
 @click.option("--doi", help="DOI, e.g. 10.1145/3588432.3591513.")
 @click.option("--base-model", help="Pretrained model the method builds on.")
 @click.option("--summary", help="One to three sentences on what the method does and how.")
-def new(root: Path | None, method_id: str | None, name: str, title: str, arxiv: str | None, paper: str | None,
-        date: str | None, venue: str, year: int | None, strategy: str, conditions: tuple[str, ...],
-        tasks: tuple[str, ...], authors: tuple[str, ...], code: str | None, project: str | None,
-        doi: str | None, base_model: str | None, summary: str | None) -> None:
+def new(
+    root: Path | None,
+    method_id: str | None,
+    name: str,
+    title: str,
+    arxiv: str | None,
+    paper: str | None,
+    date: str | None,
+    venue: str,
+    year: int | None,
+    strategy: str,
+    conditions: tuple[str, ...],
+    tasks: tuple[str, ...],
+    axis_values: tuple[str, ...],
+    authors: tuple[str, ...],
+    code: str | None,
+    project: str | None,
+    doi: str | None,
+    base_model: str | None,
+    summary: str | None,
+) -> None:
     """Create methods/<id>.yaml from options, checked against the taxonomy as it goes."""
     import re
 
@@ -300,24 +419,39 @@ def new(root: Path | None, method_id: str | None, name: str, title: str, arxiv: 
     venues = {v.name for v in data.venues.model.venues} if data.venues else set()
     problems: list[str] = []
 
-    def check_ids(kind: str, axis: str, values: list[str]) -> None:
+    axis_of = tax.record_fields()
+
+    def check_ids(field_name: str, values: list[str]) -> None:
+        if field_name not in axis_of:
+            problems.append(f"no taxonomy axis fills `{field_name}`: one of {', '.join(axis_of)}")
+            return
+        axis = axis_of[field_name]
         allowed = [n.id for n in tax.assignable(axis)]
         for value in values:
             if value not in allowed:
                 hint = suggest(value, allowed) or f"valid: {', '.join(allowed)}"
-                problems.append(f"unknown {kind} `{value}`: {hint}")
+                problems.append(f"unknown {tax.axes[axis].noun} `{value}`: {hint}")
 
     method_id = method_id or re.sub(r"[^a-z0-9]+", "-", name.lower().replace("++", "-plus-plus")).strip("-")
     if not re.fullmatch(ID_PATTERN, method_id):
         shown = method_id or "(empty)"
-        click.echo(f"error: `{shown}` is not a valid id: use lowercase letters, digits and single hyphens, "
-                   "e.g. --id my-method (nothing was written)", err=True)
+        click.echo(
+            f"error: `{shown}` is not a valid id: use lowercase letters, digits and single hyphens, "
+            "e.g. --id my-method (nothing was written)",
+            err=True,
+        )
         sys.exit(2)
     conditions_list = _split(conditions) or _split((click.prompt("Input condition ids, comma-separated"),))
     tasks_list = _split(tasks) or _split((click.prompt("Editing task ids, comma-separated"),))
-    check_ids("strategy", "strategies", [strategy])
-    check_ids("condition", "conditions", conditions_list)
-    check_ids("task", "tasks", tasks_list)
+    check_ids("strategy", [strategy])
+    check_ids("conditions", conditions_list)
+    check_ids("tasks", tasks_list)
+    more: dict[str, list[str]] = {}
+    for pair in axis_values:
+        field_name, _, value = pair.partition("=")
+        more.setdefault(field_name.strip(), []).extend(_split((value,)))
+    for field_name, values in more.items():
+        check_ids(field_name, values)
     if venues and venue not in venues:
         problems.append(f"unknown venue `{venue}`: {suggest(venue, venues) or 'add it to taxonomy/venues.yaml'}")
     if arxiv:
@@ -331,23 +465,36 @@ def new(root: Path | None, method_id: str | None, name: str, title: str, arxiv: 
         problems.append("no date: give --date YYYY-MM or --arxiv ID")
     target = root / METHODS_DIR / f"{method_id}.yaml"
     if target.exists():
-        problems.append(f"{target.relative_to(root).as_posix()} already exists; choose another --id "
-                        f"(nothing was overwritten)")
+        problems.append(
+            f"{target.relative_to(root).as_posix()} already exists; choose another --id (nothing was overwritten)"
+        )
     if problems:
         for problem in problems:
             click.echo(f"error: {problem}", err=True)
         sys.exit(2)
 
     links = {"paper": paper, "arxiv": arxiv, "doi": doi, "code": code, "project": project}
-    record = {
-        "id": method_id, "name": name, "title": title, "authors": list(authors) or None, "date": date,
-        "venue": venue, "year": year or int(str(date)[:4]),
+    provenance = {"source": "contribution", "strategy": "curated", "conditions": "curated", "tasks": "curated"}
+    record: dict[str, Any] = {
+        "id": method_id,
+        "name": name,
+        "title": title,
+        "authors": list(authors) or None,
+        "date": date,
+        "venue": venue,
+        "year": year or int(str(date)[:4]),
         "links": {k: v for k, v in links.items() if v},
-        "strategy": strategy, "conditions": conditions_list, "tasks": tasks_list,
+        "strategy": strategy,
+        "conditions": conditions_list,
+        "tasks": tasks_list,
         "base_model": base_model,
         "summary": summary or "TODO: one to three sentences on what the method does and how.",
-        "provenance": {"source": "contribution", "strategy": "curated", "conditions": "curated", "tasks": "curated"},
+        "provenance": provenance,
     }
+    for field_name, values in more.items():  # axes added as data
+        many = tax.axes[axis_of[field_name]].record.many
+        record[field_name] = values if many else values[0]
+        provenance[field_name] = "curated"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(format_record(record, order=order), encoding="utf-8")
     rel = target.relative_to(root).as_posix()
@@ -367,12 +514,21 @@ def new(root: Path | None, method_id: str | None, name: str, title: str, arxiv: 
 
 @main.command("check-links")
 @root_option
-@click.option("--retry-after", type=float, default=30, show_default=True,
-              help="Seconds to wait before trying failed links again; only a second failure counts.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
-@click.option("--summary", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also append a Markdown report to this file (e.g. $GITHUB_STEP_SUMMARY).")
-def check_links_command(root: Path | None, retry_after: float, fmt: str, summary: Path | None) -> None:
+@click.option(
+    "--retry-after",
+    type=float,
+    default=30,
+    show_default=True,
+    help="Seconds to wait before trying failed links again; only a second failure counts.",
+)
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option(
+    "--summary",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also append a Markdown report to this file (e.g. $GITHUB_STEP_SUMMARY).",
+)
+def check_links_command(root: Path | None, retry_after: float, output_format: str, summary: Path | None) -> None:
     """Check every external link of the records (needs the network; not for pull requests).
 
     Exit 1 when a link failed twice.
@@ -395,10 +551,15 @@ def check_links_command(root: Path | None, retry_after: float, fmt: str, summary
             continue
         link = outcome.link
         loc = tuple(link.field.split("."))
-        dead.append(docs[link.method_id].diagnostic(
-            loc, "dead-link", f"{link.url} failed twice ({outcome.detail})",
-            "fix or remove the link if the page has moved or gone"))
-    report(len(outcomes), dead, fmt, summary=f"{len(outcomes)} links checked, {len(dead)} dead")
+        dead.append(
+            docs[link.method_id].diagnostic(
+                loc,
+                "dead-link",
+                f"{link.url} failed twice ({outcome.detail})",
+                "fix or remove the link if the page has moved or gone",
+            )
+        )
+    report(len(outcomes), dead, output_format, summary=f"{len(outcomes)} links checked, {len(dead)} dead")
     if summary:
         lines = [f"## Link check: {len(dead)} dead of {len(outcomes)}", ""]
         lines += [f"- `{d.path}:{d.line}` {d.message}" for d in dead] or ["All links answered."]

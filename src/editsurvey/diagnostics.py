@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from typing import Iterable, Literal
+from typing import Literal
 
 Severity = Literal["error", "warning"]
 
@@ -21,8 +22,15 @@ class Diagnostic:
 
     def sort_key(self) -> tuple:
         # The taxonomy first: a broken axis explains the problems reported after it.
-        return (not self.path.startswith("taxonomy"), self.path, self.line, self.col, self.severity != "error",
-                self.code, self.message)
+        return (
+            not self.path.startswith("taxonomy"),
+            self.path,
+            self.line,
+            self.col,
+            self.severity != "error",
+            self.code,
+            self.message,
+        )
 
 
 def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:

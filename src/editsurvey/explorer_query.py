@@ -39,7 +39,7 @@ class Query:
         return "all" if facet in self.all_of else "any"
 
     @classmethod
-    def from_params(cls, params: Mapping[str, str], catalog: Catalog) -> "Query":
+    def from_params(cls, params: Mapping[str, str], catalog: Catalog) -> Query:
         def ids(key: str) -> tuple[str, ...]:
             return tuple(v for v in params.get(key, "").split(",") if v)
 
@@ -58,8 +58,12 @@ class Query:
             q=params.get("q", "").strip(),
             selected={f: ids(f) for f in facets if ids(f)},
             all_of=frozenset(f for f in facets if params.get(f"{f}_mode") == "all"),
-            year_from=number("from"), year_to=number("to"), venue=ids("venue"),
-            code=params.get("code") == "1", sort=sort, direction=direction,
+            year_from=number("from"),
+            year_to=number("to"),
+            venue=ids("venue"),
+            code=params.get("code") == "1",
+            sort=sort,
+            direction=direction,
         )
 
 

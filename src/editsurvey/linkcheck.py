@@ -11,8 +11,8 @@ import concurrent.futures
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 from .catalog import Catalog
 
@@ -66,15 +66,20 @@ def probe(url: str, timeout: float = 20) -> tuple[bool, str]:
     return False, "no answer"
 
 
-def check_links(links: Iterable[Link], *, retry_after: float = 30, workers: int = 8,
-                attempt: Callable[[str], tuple[bool, str]] = probe) -> list[Outcome]:
+def check_links(
+    links: Iterable[Link],
+    *,
+    retry_after: float = 30,
+    workers: int = 8,
+    attempt: Callable[[str], tuple[bool, str]] = probe,
+) -> list[Outcome]:
     """Try every link; try failures once more after `retry_after` seconds."""
     links = list(links)
     unique = sorted({link.url for link in links})
 
     def run(urls: list[str]) -> dict[str, tuple[bool, str]]:
         with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-            return dict(zip(urls, pool.map(attempt, urls)))
+            return dict(zip(urls, pool.map(attempt, urls), strict=True))
 
     first = run(unique)
     failed = [url for url, (ok, _) in first.items() if not ok]

@@ -21,6 +21,23 @@ ARXIV_PATTERN = r"^([0-9]{4}\.[0-9]{4,5}|[a-z-]+(\.[A-Z]{2})?/[0-9]{7})$"
 DOI_PATTERN = r"^10\.[0-9]{4,9}/[-._;()/:A-Za-z0-9]+$"
 
 Id = Annotated[str, Field(pattern=ID_PATTERN, description="lowercase kebab-case identifier")]
+# Where in a paper (or its official pages) a classification is shown: a pointer, never a quote.
+_POINTER = (
+    r"(abstract|title|project page|repository README|(survey )?(Fig\.|Sec\.|Table|Appendix) "
+    r"([A-Z]|[A-Z]?[0-9]+)(\.[0-9]+)*[a-z]?)"
+)
+EVIDENCE_PATTERN = rf"^{_POINTER}(; {_POINTER})*$"
+Evidence = Annotated[
+    str,
+    Field(
+        pattern=EVIDENCE_PATTERN,
+        max_length=120,
+        description=(
+            "where the paper shows it, e.g. `abstract`, `Fig. 3`, `Sec. 4.2`, `project page`, `repository README`; "
+            "several joined by `; `"
+        ),
+    ),
+]
 Url = Annotated[str, Field(pattern=HTTPS_PATTERN, description="an https:// address")]
 Text = Annotated[str, Field(min_length=1)]
 
@@ -30,6 +47,7 @@ class Strict(BaseModel):
 
 
 # ---------------------------------------------------------------- taxonomy
+
 
 class TaxonomyNode(Strict):
     id: Id
@@ -47,8 +65,9 @@ class AxisRecordField(Strict):
 
     field: str = Field(pattern=FIELD_PATTERN, description="the record field that names nodes of this axis")
     many: bool = Field(description="true: the field is a list of ids; false: one id")
-    also: str | None = Field(None, pattern=FIELD_PATTERN,
-                             description="an optional list field naming further nodes of this axis")
+    also: str | None = Field(
+        None, pattern=FIELD_PATTERN, description="an optional list field naming further nodes of this axis"
+    )
     required: bool = Field(True, description="whether every record must fill the field")
 
 
@@ -81,10 +100,12 @@ class VenueList(Strict):
 
 # ---------------------------------------------------------------- methods
 
+
 class Links(Strict):
     paper: Url = Field(description="the paper's own page (publisher or arXiv abstract)")
-    arxiv: str | None = Field(None, pattern=ARXIV_PATTERN,
-                              description='arXiv identifier without version, quoted: "2211.09800"')
+    arxiv: str | None = Field(
+        None, pattern=ARXIV_PATTERN, description='arXiv identifier without version, quoted: "2211.09800"'
+    )
     doi: str | None = Field(None, pattern=DOI_PATTERN, description="DOI without the https://doi.org/ prefix")
     code: Url | None = Field(None, description="the official code repository")
     project: Url | None = Field(None, description="the official project page")
@@ -95,10 +116,14 @@ Origin = Literal["survey", "curated"]
 
 class Provenance(Strict):
     source: Literal["survey-list", "contribution"] = Field(
-        description="survey-list: the paper is in the survey's companion list; contribution: added here")
+        description="survey-list: the paper is in the survey's companion list; contribution: added here"
+    )
     strategy: Origin = Field(description="who filed the strategy: the survey, or this project's curation")
     conditions: Origin = Field(description="who classified the input conditions")
     tasks: Origin = Field(description="who classified the editing tasks")
+
+
+CorrectedField = Literal["title", "venue", "date", "links.paper"]
 
 
 class MethodRecord(Strict):
@@ -113,16 +138,24 @@ class MethodRecord(Strict):
     year: int = Field(ge=1990, le=2100, description="publication year at that venue")
     links: Links
     strategy: Id = Field(description="learning-strategy sub-category (or group) id")
-    also_in: list[Id] | None = Field(None, min_length=1,
-                                     description="further sub-categories where the survey lists the paper")
+    also_in: list[Id] | None = Field(
+        None, min_length=1, description="further sub-categories where the survey lists the paper"
+    )
     conditions: list[Id] = Field(min_length=1, description="input condition ids")
     tasks: list[Id] = Field(min_length=1, description="editing task ids")
     base_model: Text | None = Field(None, max_length=80, description="pretrained model the method builds on")
+    evidence: dict[Id, Evidence] | None = Field(
+        None, min_length=1, description="for curated taxonomy ids of this record: where the paper shows each"
+    )
     summary: Text = Field(max_length=600, description="one to three sentences, plain text")
     provenance: Provenance
+    corrected: dict[CorrectedField, Text] | None = Field(
+        None, min_length=1, description="fields that differ from the survey's list, each with why"
+    )
     builds_on: list[Id] | None = Field(None, min_length=1, description="ids of methods this one extends")
-    former_ids: list[Id] | None = Field(None, min_length=1,
-                                        description="earlier ids of this record; their pages redirect here")
+    former_ids: list[Id] | None = Field(
+        None, min_length=1, description="earlier ids of this record; their pages redirect here"
+    )
 
 
 # The axis fields declared above; an axis added as data gets its field from record_model().
@@ -145,8 +178,10 @@ def record_model(axes: Iterable[TaxonomyAxis]) -> type[MethodRecord]:
             kind: Any = list[Id] if many else Id
             description = f"{axis.plural_label if many else axis.label}: id{'s' if many else ''} from {axis.axis}.yaml"
             if spec.required and name == spec.field:
-                fields[name] = (kind, Field(min_length=1, description=description) if many
-                                else Field(description=description))
+                fields[name] = (
+                    kind,
+                    Field(min_length=1, description=description) if many else Field(description=description),
+                )
             else:
                 fields[name] = (kind | None, Field(None, description=description))
         if spec.field not in Provenance.model_fields:
@@ -160,6 +195,7 @@ def record_model(axes: Iterable[TaxonomyAxis]) -> type[MethodRecord]:
 
 
 # ---------------------------------------------------------------- benchmarks
+
 
 class BenchmarkTask(Strict):
     id: Id = Field(description="the task's id inside this benchmark")
@@ -241,7 +277,7 @@ BENCHMARK_KINDS: dict[str, type[Strict]] = {"benchmark": Benchmark, "metric": Me
 FIELD_HINTS: dict[tuple[str, ...], str] = {
     ("id",): "use lowercase letters, digits and hyphens, the same as the file name",
     ("name",): "write the short name the method is known by, e.g. InstructPix2Pix (quote it if YAML reads it as "
-               "something else)",
+    "something else)",
     ("title",): "copy the paper's title as the paper writes it, in quotes if it holds a colon",
     ("authors",): "list the authors one per line, each as `  - First Last`, in paper order",
     ("base_model",): "name the pretrained model, e.g. Stable Diffusion 1.5",

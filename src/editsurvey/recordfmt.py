@@ -16,8 +16,9 @@ from __future__ import annotations
 import json
 import re
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
@@ -47,6 +48,7 @@ class Comments:
 
 
 # ------------------------------------------------------------------ scalars
+
 
 def _plain_ok(text: str) -> bool:
     if not text or text != text.strip() or "\n" in text:
@@ -82,6 +84,7 @@ def _folded(key: str, text: str, indent: str = "") -> list[str] | None:
 
 # -------------------------------------------------------------------- lists
 
+
 def _list_lines(key: str, items: list[Any], indent: str = "") -> list[str]:
     rendered = [scalar(i) for i in items]
     flow = f"{indent}{key}: [{', '.join(rendered)}]"
@@ -99,6 +102,7 @@ def _ordered(key: str, items: list[Any], order: Callable[[str], Any] | None) -> 
 
 
 # ------------------------------------------------------------------- record
+
 
 def _field_lines(key: str, value: Any, order: Callable[[str], Any] | None) -> list[str]:
     if key == "summary" and isinstance(value, str):
@@ -122,8 +126,9 @@ def _field_lines(key: str, value: Any, order: Callable[[str], Any] | None) -> li
     return [f"{key}: {scalar(value)}"]
 
 
-def format_record(data: dict[str, Any], comments: Comments | None = None,
-                  order: Callable[[str], Any] | None = None) -> str:
+def format_record(
+    data: dict[str, Any], comments: Comments | None = None, order: Callable[[str], Any] | None = None
+) -> str:
     """Canonical text for record data. `order` sorts taxonomy ids (taxonomy order)."""
     comments = comments or Comments()
     keys = [k for k in FIELD_ORDER if k in data] + [k for k in data if k not in FIELD_ORDER]
@@ -136,8 +141,10 @@ def format_record(data: dict[str, Any], comments: Comments | None = None,
         lines = _field_lines(key, value, order)
         if key in comments.trailing:
             if len(lines) != 1:
-                raise FormatRefused(f"the comment after `{key}:` would end up inside a multi-line value; "
-                                    f"move it onto its own line above `{key}:`")
+                raise FormatRefused(
+                    f"the comment after `{key}:` would end up inside a multi-line value; "
+                    f"move it onto its own line above `{key}:`"
+                )
             lines[0] += "  " + comments.trailing[key]
         out.extend(lines)
     out.extend(comments.end)
@@ -145,6 +152,7 @@ def format_record(data: dict[str, Any], comments: Comments | None = None,
 
 
 # ----------------------------------------------------------------- comments
+
 
 def _comment_spans(text: str) -> list[tuple[int, int, str]]:
     """(line, column, text) of every comment, found as text no YAML token covers."""
@@ -183,7 +191,7 @@ def collect_comments(text: str, key_lines: dict[str, int], value_end_lines: dict
     lines = text.splitlines()
     result = Comments()
     first_key_line = min(key_lines.values(), default=len(lines) + 1)
-    ordered_keys = sorted(key_lines, key=key_lines.get)
+    ordered_keys = sorted(key_lines, key=lambda k: key_lines[k])
     for line, column, comment in _comment_spans(text):
         own_line = lines[line - 1][: column - 1].strip() == ""
         if own_line and line < first_key_line and comment.replace(" ", "") == SCHEMA_COMMENT.replace(" ", ""):
@@ -192,8 +200,10 @@ def collect_comments(text: str, key_lines: dict[str, int], value_end_lines: dict
             following = [k for k in ordered_keys if key_lines[k] > line]
             inside = [k for k in ordered_keys if key_lines[k] < line <= value_end_lines.get(k, key_lines[k])]
             if inside:
-                raise FormatRefused(f"line {line}: the comment sits inside `{inside[-1]}`; fmt can only keep "
-                                    f"comments on their own lines above a field, or at the end of a field's line")
+                raise FormatRefused(
+                    f"line {line}: the comment sits inside `{inside[-1]}`; fmt can only keep "
+                    f"comments on their own lines above a field, or at the end of a field's line"
+                )
             if column != 1:
                 raise FormatRefused(f"line {line}: the comment is indented; start it at the beginning of the line")
             if following:
@@ -205,12 +215,15 @@ def collect_comments(text: str, key_lines: dict[str, int], value_end_lines: dict
         if owner and value_end_lines.get(owner[0], line) == line:
             result.trailing[owner[0]] = comment
         else:
-            raise FormatRefused(f"line {line}: the comment follows a value inside a nested field; move it onto "
-                                f"its own line above the field")
+            raise FormatRefused(
+                f"line {line}: the comment follows a value inside a nested field; move it onto "
+                f"its own line above the field"
+            )
     return result
 
 
 # --------------------------------------------------------------------- api
+
 
 def format_text(text: str, order: Callable[[str], Any] | None = None) -> str:
     """The canonical form of a record file's text. Raises FormatRefused."""
@@ -223,7 +236,7 @@ def format_text(text: str, order: Callable[[str], Any] | None = None) -> str:
         raise FormatRefused(builder.problems[0].message)
     if not isinstance(data, dict):
         raise FormatRefused("the file does not hold a mapping of fields")
-    key_lines = {loc[0]: pos.line for loc, pos in builder.keys.items() if len(loc) == 1}
+    key_lines = {str(loc[0]): pos.line for loc, pos in builder.keys.items() if len(loc) == 1}
     value_end = _value_end_lines(builder, key_lines)
     comments = collect_comments(text, key_lines, value_end)
     formatted = format_record(data, comments, order)

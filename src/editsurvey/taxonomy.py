@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from .models import TaxonomyAxis, TaxonomyNode
 
+
 @dataclass(frozen=True)
 class Node:
     axis: str
@@ -44,7 +45,7 @@ class Taxonomy:
     children: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, axes: dict[str, TaxonomyAxis]) -> "Taxonomy":
+    def build(cls, axes: dict[str, TaxonomyAxis]) -> Taxonomy:
         """Index the nodes; tolerant of broken parents (validate.py reports them)."""
         ordered = sorted(axes.items(), key=lambda kv: (kv[1].order, kv[0]))
         tax = cls(axes=dict(ordered))
@@ -110,10 +111,14 @@ class Taxonomy:
         """Ids from the top-level ancestor down to, and including, `node_id`."""
         return list(self.nodes[node_id].path)
 
-    def list_order(self) -> "IdOrder":
+    def list_order(self) -> IdOrder:
         """A sort key for taxonomy ids that also names the record lists it applies to."""
-        lists = frozenset(name for axis in self.axes.values()
-                          for name in (axis.record.field if axis.record.many else None, axis.record.also) if name)
+        lists = frozenset(
+            name
+            for axis in self.axes.values()
+            for name in (axis.record.field if axis.record.many else None, axis.record.also)
+            if name
+        )
         return IdOrder(self, lists)
 
     def order_key(self, node_id: str) -> tuple[int, int]:

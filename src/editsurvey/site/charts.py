@@ -40,16 +40,20 @@ def horizontal_bars(title: str, bars: list[Bar], css: str = "es-bar") -> str:
     height = top * 2 + row_h * len(bars)
     peak = _nice_max(max((b.value for b in bars), default=1))
     parts = [
-        f'<svg class="es-chart" role="img" aria-label="{escape(title)}" width="{label_w + bar_w + 50}" '
-        f'height="{height}" viewBox="0 0 {label_w + bar_w + 50} {height}" xmlns="http://www.w3.org/2000/svg">',
+        (
+            f'<svg class="es-chart" role="img" aria-label="{escape(title)}" width="{label_w + bar_w + 50}" '
+            f'height="{height}" viewBox="0 0 {label_w + bar_w + 50} {height}" xmlns="http://www.w3.org/2000/svg">'
+        ),
         f"<title>{escape(title)}</title>",
     ]
     for i, bar in enumerate(bars):
         y = top + i * row_h
         width = round(bar_w * bar.value / peak, 1) if peak else 0
         parts.append(f'<text x="{label_w - 8}" y="{y + 17}" text-anchor="end">{escape(bar.label)}</text>')
-        parts.append(f'<rect class="{css}" x="{label_w}" y="{y + 4}" width="{width}" height="{row_h - 8}" rx="2">'
-                     f"<title>{escape(bar.label)}: {bar.value}</title></rect>")
+        parts.append(
+            f'<rect class="{css}" x="{label_w}" y="{y + 4}" width="{width}" height="{row_h - 8}" rx="2">'
+            f"<title>{escape(bar.label)}: {bar.value}</title></rect>"
+        )
         parts.append(f'<text x="{label_w + width + 6}" y="{y + 17}">{bar.value}</text>')
     parts.append("</svg>")
     return "".join(parts)
@@ -64,8 +68,10 @@ def stacked_columns(title: str, categories: list[str], series: list[Series]) -> 
     bottom = 34 + 20 * len(series)  # axis labels, then one legend line per series
     height = top + plot_h + bottom
     parts = [
-        f'<svg class="es-chart" role="img" aria-label="{escape(title)}" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">',
+        (
+            f'<svg class="es-chart" role="img" aria-label="{escape(title)}" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
+        ),
         f"<title>{escape(title)}</title>",
     ]
     ticks = 5
@@ -76,16 +82,20 @@ def stacked_columns(title: str, categories: list[str], series: list[Series]) -> 
         parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{value}</text>')
     for i, category in enumerate(categories):
         x = left + gap + i * (col_w + gap)
-        base = top + plot_h
+        base = float(top + plot_h)
         for s in series:
             value = s.values[i]
             if not value:
                 continue
             h = plot_h * value / peak
             base -= h
-            parts.append(f'<rect class="{s.css}" x="{x}" y="{base:.1f}" width="{col_w}" height="{h:.1f}">'
-                         f"<title>{escape(category)}, {escape(s.label)}: {value}</title></rect>")
-        parts.append(f'<text x="{x + col_w / 2}" y="{top + plot_h + 18}" text-anchor="middle">{escape(category)}</text>')
+            parts.append(
+                f'<rect class="{s.css}" x="{x}" y="{base:.1f}" width="{col_w}" height="{h:.1f}">'
+                f"<title>{escape(category)}, {escape(s.label)}: {value}</title></rect>"
+            )
+        parts.append(
+            f'<text x="{x + col_w / 2}" y="{top + plot_h + 18}" text-anchor="middle">{escape(category)}</text>'
+        )
         parts.append(f'<text x="{x + col_w / 2}" y="{base - 4:.1f}" text-anchor="middle">{totals[i]}</text>')
     for n, s in enumerate(series):
         legend_y = top + plot_h + 44 + 20 * n

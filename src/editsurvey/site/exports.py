@@ -56,19 +56,37 @@ def methods_json(catalog: Catalog) -> str:
 
 
 CSV_COLUMNS = [
-    "id", "name", "title", "authors", "date", "venue", "year", "strategy", "sub_category", "also_in",
-    "conditions", "tasks", "base_model", "paper", "arxiv", "doi", "code", "project", "builds_on", "summary",
+    "id",
+    "name",
+    "title",
+    "authors",
+    "date",
+    "venue",
+    "year",
+    "strategy",
+    "sub_category",
+    "also_in",
+    "conditions",
+    "tasks",
+    "base_model",
+    "paper",
+    "arxiv",
+    "doi",
+    "code",
+    "project",
+    "builds_on",
+    "summary",
 ]
 
 
 def extra_axis_fields(catalog: Catalog) -> list[str]:
     """Record fields of axes added as data (beyond the columns above), in axis order."""
-    fields = []
-    for axis in catalog.taxonomy.axes.values():
-        for name in (axis.record.field, axis.record.also):
-            if name and name not in CSV_COLUMNS:
-                fields.append(name)
-    return fields
+    return [
+        name
+        for axis in catalog.taxonomy.axes.values()
+        for name in (axis.record.field, axis.record.also)
+        if name and name not in CSV_COLUMNS
+    ]
 
 
 def _joined(value: object) -> str:
@@ -94,21 +112,49 @@ def methods_csv(catalog: Catalog) -> str:
     writer.writerow(CSV_COLUMNS + extra)
     for m in catalog.methods:
         links = m.links
-        writer.writerow(csv_cell(cell) for cell in [
-            m.id, m.name, m.title, "; ".join(m.authors or []), m.date, m.venue, m.year, m.strategy,
-            catalog.sub_category(m), "; ".join(m.also_in or []), "; ".join(m.conditions), "; ".join(m.tasks),
-            m.base_model or "", links.paper, links.arxiv or "", links.doi or "", links.code or "",
-            links.project or "", "; ".join(m.builds_on or []), " ".join(m.summary.split()),
-            *(_joined(getattr(m, name, None)) for name in extra),
-        ])
+        writer.writerow(
+            csv_cell(cell)
+            for cell in [
+                m.id,
+                m.name,
+                m.title,
+                "; ".join(m.authors or []),
+                m.date,
+                m.venue,
+                m.year,
+                m.strategy,
+                catalog.sub_category(m),
+                "; ".join(m.also_in or []),
+                "; ".join(m.conditions),
+                "; ".join(m.tasks),
+                m.base_model or "",
+                links.paper,
+                links.arxiv or "",
+                links.doi or "",
+                links.code or "",
+                links.project or "",
+                "; ".join(m.builds_on or []),
+                " ".join(m.summary.split()),
+                *(_joined(getattr(m, name, None)) for name in extra),
+            ]
+        )
     return buffer.getvalue()
 
 
 # BibTeX counts every brace, escaped or not, so `\}` would still close a field:
 # braces become commands, which keeps every field's braces balanced.
-_LATEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-                  "{": r"\textbraceleft{}", "}": r"\textbraceright{}", "~": r"\textasciitilde{}",
-                  "^": r"\textasciicircum{}"}
+_LATEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
 
 
 def latex_escape(text: str) -> str:

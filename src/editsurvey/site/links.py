@@ -9,6 +9,7 @@ source file). Markdown links use file paths, which both engines check.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from html import escape
@@ -42,6 +43,21 @@ def node_src(axis: str, node_id: str) -> str:
     return f"{axis}/{node_id}/index.md"
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def relative(target: str, start: str) -> str:
+    """posixpath.relpath for the site's own paths (relative, normalised), without its file-system calls.
+
+    Every page links to dozens of others; relpath's abspath/getcwd made this the
+    largest cost of generating 10,000 pages.
+    """
+    to = [part for part in target.split("/") if part]
+    here = [part for part in start.split("/") if part]
+    common = 0
+    while common < len(to) and common < len(here) and to[common] == here[common]:
+        common += 1
+    return "/".join([".."] * (len(here) - common) + to[common:]) or "."
+
+
 class Linker:
     """Relative links from one page to others."""
 
@@ -50,14 +66,14 @@ class Linker:
 
     def md(self, target_src: str, anchor: str = "") -> str:
         """A Markdown link target (a file path the engine resolves and checks)."""
-        rel = posixpath.relpath(target_src, posixpath.dirname(self.src) or ".")
+        rel = relative(target_src, posixpath.dirname(self.src))
         return rel + (f"#{anchor}" if anchor else "")
 
     def url(self, target: str, query: dict[str, str] | None = None) -> str:
         """A URL for raw HTML: `target` is a page (.md) or a static file path."""
         target_url = url_of(target) if target.endswith(".md") else target
         here = url_of(self.src)
-        rel = posixpath.relpath("/" + target_url, "/" + here) if target_url else posixpath.relpath("/", "/" + here)
+        rel = relative(target_url, here)
         if target_url.endswith("/") or target_url == "":
             rel = rel.rstrip("/") + "/" if rel != "." else "./"
         if query:
@@ -65,7 +81,7 @@ class Linker:
         return rel
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|{}])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|{}#])")
 
 
 def md(text: object) -> str:

@@ -16,10 +16,11 @@ def on_pre_build(config, **kwargs) -> None:
     # MkDocs loads hooks as standalone modules: imports must be absolute.
     from editsurvey.catalog import load_catalog
     from editsurvey.diagnostics import format_text
+    from editsurvey.parsecache import user_cache
     from editsurvey.site.build import BuildError, prepare, serve_hooks
 
     root = Path(config.config_file_path).resolve().parent.parent
-    catalog, found = load_catalog(root)
+    catalog, found = load_catalog(root, cache=user_cache(root))
     for d in found:
         (log.error if d.severity == "error" else log.warning)(format_text(d))
     if catalog is None:

@@ -10,20 +10,23 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
 from ..catalog import Catalog
 from ..models import MethodRecord
+from ..progress import Progress
 from ..taxonomy import Node
 from . import charts
 from .exports import bibtex_entry
 from .links import Linker, attr, benchmark_src, md, method_src, node_src, page_src
 
+if TYPE_CHECKING:
+    from .registry import PageKind
+
 TEMPLATES = Path(__file__).parent / "templates"
 
-# The explorer's query-string key for each axis.
-EXPLORER_KEYS = {"strategies": "strategy", "conditions": "condition", "tasks": "task"}
 STRATEGY_CSS = ["es-s0", "es-s1", "es-s2", "es-s3", "es-s4"]
 
 
@@ -36,8 +39,15 @@ def _env() -> jinja2.Environment:
         trim_blocks=False,
         lstrip_blocks=False,
     )
-    env.globals.update(md=md, attr=attr, page_src=page_src, meta=front_matter_value, method_src=method_src, node_src=node_src,
-                       explorer_key=lambda n: EXPLORER_KEYS[n.axis], fmt=_fmt)
+    env.globals.update(
+        md=md,
+        attr=attr,
+        page_src=page_src,
+        meta=front_matter_value,
+        method_src=method_src,
+        node_src=node_src,
+        fixed=fixed_point,
+    )
     return env
 
 
@@ -47,7 +57,7 @@ def front_matter_value(text: object) -> str:
     return json.dumps(attr(text), ensure_ascii=False)
 
 
-def _fmt(value: float, decimals: int) -> str:
+def fixed_point(value: float, decimals: int) -> str:
     return f"{value:.{decimals}f}"
 
 
@@ -69,7 +79,32 @@ class SiteRenderer:
 
     def __post_init__(self) -> None:
         self.env = _env()
+        self._cells: dict[str, list[list[tuple[str, str]]]] = {}
         self.tax = self.cat.taxonomy
+        self.env.globals["explorer_key"] = lambda n: self.tax.axes[n.axis].facet
+        self.env.globals["table_columns"] = [
+            axis.noun.capitalize() + ("s" if axis.record.many else "") for axis in self.tax.axes.values()
+        ]
+        self.env.globals["table_cells"] = self.table_cells
+
+    def table_cells(self, m: MethodRecord) -> list[list[tuple[str, str]]]:
+        """A method's taxonomy cells in method tables: (escaped label, page) per node, one list per axis.
+
+        A one-valued axis shows its node's depth-1 ancestor by full name (the
+        survey's sub-category); a many-valued axis lists its nodes by short name.
+        """
+        cached = self._cells.get(m.id)
+        if cached is None:
+            cached = []
+            for axis_id, axis in self.tax.axes.items():
+                if axis.record.many:
+                    nodes = [self.tax.nodes[i] for i in self.tax.leaves_of(m, axis_id)]
+                    cached.append([(md(n.short), node_src(axis_id, n.id)) for n in nodes])
+                else:
+                    shown = self.tax.nodes[self.cat.shown_node(m, axis_id)] if self.tax.leaves_of(m, axis_id) else None
+                    cached.append([(md(shown.label), node_src(axis_id, shown.id))] if shown else [])
+            self._cells[m.id] = cached
+        return cached
 
     def render(self, template: str, src: str, **context) -> str:
         tpl = self.env.get_template(template)
@@ -97,8 +132,10 @@ class SiteRenderer:
         for n in self.tax.axis_nodes(axis):
             count = len(self.cat.methods_for(n.id))
             short = f" ({md(n.node.short)})" if n.node.short else ""
-            lines.append(f"{'    ' * n.depth}- [{md(n.label)}]({L.md(node_src(axis, n.id))}){short}: "
-                         f"{count} method{'' if count == 1 else 's'}")
+            lines.append(
+                f"{'    ' * n.depth}- [{md(n.label)}]({L.md(node_src(axis, n.id))}){short}: "
+                f"{count} method{'' if count == 1 else 's'}"
+            )
         return "\n".join(lines)
 
     def by_date(self, methods: list[MethodRecord]) -> list[MethodRecord]:
@@ -108,11 +145,8 @@ class SiteRenderer:
         return sorted(methods, key=lambda m: (m.name.casefold(), m.id))
 
     # ------------------------------------------------------------ pages
-    def home(self) -> str:
-        src = "index.md"
-        L = Linker(src)
-        return self.render(
-            "home.md.j2", src,
+    def home(self, L: Linker) -> dict[str, Any]:
+        return dict(
             subcats=[n for n in self.tax.axis_nodes("strategies") if n.depth == 1],
             n_results=sum(len(r.results) for r in self.cat.results),
             n_code=sum(1 for m in self.cat.methods if m.links.code),
@@ -121,11 +155,10 @@ class SiteRenderer:
             tree=lambda axis: self._tree_html(L, axis),
         )
 
-    def methods_index(self) -> str:
-        return self.render("methods_index.md.j2", page_src("methods"), methods=self.by_name(self.cat.methods))
+    def methods_index(self, L: Linker) -> dict[str, Any]:
+        return dict(methods=self.by_name(self.cat.methods))
 
-    def method(self, m: MethodRecord) -> str:
-        src = method_src(m.id)
+    def method(self, L: Linker, m: MethodRecord) -> dict[str, Any]:
         links = m.links
         buttons = [("Paper", links.paper)]
         if links.arxiv:
@@ -136,29 +169,50 @@ class SiteRenderer:
             buttons.append(("Code", links.code))
         if links.project:
             buttons.append(("Project page", links.project))
-        strategy_paths = [[self.tax.nodes[i] for i in self.tax.ancestors(leaf)]
-                          for leaf in [m.strategy, *(m.also_in or [])]]
+        classification = []
+        for axis_id, axis in self.tax.axes.items():
+            leaves = self.tax.leaves_of(m, axis_id)
+            if axis.record.many:
+                paths = [[self.tax.nodes[leaf]] for leaf in self.cat.ordered(leaves)]
+            else:  # one node (plus `also` lists): shown with its ancestors
+                paths = [[self.tax.nodes[i] for i in self.tax.ancestors(leaf)] for leaf in leaves]
+            if paths:
+                classification.append(
+                    {
+                        "label": axis.plural_label,
+                        "paths": paths,
+                        "many": axis.record.many,
+                        "origin": getattr(m.provenance, axis.record.field, None),
+                    }
+                )
         results = []
-        source_url = ""
         for rs, task_id, row, of in self.cat.results_for(m.id):
             bench = self.cat.benchmark(rs.benchmark)
             metric = self.cat.metric(rs.metric)
             task = next(t for t in bench.tasks if t.id == task_id)
-            source_url = rs.source.url
-            results.append({
-                "benchmark": bench.name, "bench_src": benchmark_src(bench.id), "task": task.label,
-                "anchor": f"{rs.id}-{task_id}", "mean": _fmt(row.mean, metric.decimals),
-                "std": _fmt(row.std, metric.decimals), "rank": row.rank, "of": of,
-            })
-        return self.render(
-            "method.md.j2", src, m=m,
+            results.append(
+                {
+                    "benchmark": bench.name,
+                    "bench_src": benchmark_src(bench.id),
+                    "task": task.label,
+                    "anchor": f"{rs.id}-{task_id}",
+                    "mean": fixed_point(row.mean, metric.decimals),
+                    "std": fixed_point(row.std, metric.decimals),
+                    "rank": row.rank,
+                    "of": of,
+                    "source_title": rs.source.title,
+                    "source_url": rs.source.url,
+                }
+            )
+        evidence = {i: pointer for i, pointer in (m.evidence or {}).items() if i in self.tax.nodes}
+        return dict(
+            m=m,
             summary=" ".join(m.summary.split()),
             link_buttons=buttons,
-            strategy_paths=strategy_paths,
-            conditions=[self.tax.nodes[c] for c in self.cat.ordered(m.conditions)],
-            tasks=[self.tax.nodes[t] for t in self.cat.ordered(m.tasks)],
-            origin=lambda o: "the survey" if o == "survey" else "curated by this project",
-            results=results, source_url=source_url,
+            classification=classification,
+            evidence=[(self.tax.nodes[i], evidence[i]) for i in self.cat.ordered(list(evidence))],
+            origin=lambda o: "the survey" if o == "survey" else "curated by this project" if o else "",
+            results=results,
             builds_on=[self.cat.by_id[i] for i in (m.builds_on or []) if i in self.cat.by_id],
             built_on_by=self.cat.built_on_by.get(m.id, []),
             related=self.cat.related(m),
@@ -166,77 +220,97 @@ class SiteRenderer:
             file=self.cat.files[m.id],
         )
 
-    def axis_index(self, axis_id: str) -> str:
-        src = page_src(axis_id)
-        return self.render("axis_index.md.j2", src, axis=self.tax.axes[axis_id],
-                           tree_md=self._tree_md(Linker(src), axis_id))
+    def axis_index(self, L: Linker, axis_id: str) -> dict[str, Any]:
+        return dict(axis=self.tax.axes[axis_id], tree_md=self._tree_md(L, axis_id))
 
-    def node(self, n: Node) -> str:
+    def node(self, L: Linker, n: Node) -> dict[str, Any]:
         children = [self.tax.nodes[c] for c in self.tax.children.get(n.id, [])]
-        return self.render(
-            "node.md.j2", node_src(n.axis, n.id), n=n, axis=self.tax.axes[n.axis],
+        return dict(
+            n=n,
+            axis=self.tax.axes[n.axis],
             crumbs=[self.tax.nodes[i] for i in n.path[:-1]],
             children=children,
             counts={c.id: len(self.cat.methods_for(c.id)) for c in children},
             methods=self.by_name(self.cat.methods_for(n.id)),
         )
 
-    def matrix(self) -> str:
-        subs = {r.id: [self.tax.nodes[c] for c in self.tax.children[r.id]] for r in self.tax.roots("strategies")}
+    def matrix(self, L: Linker) -> dict[str, Any]:
+        """Rows: the strategy axis' sub-categories; columns: the tasks; between them, every other axis."""
+        fields = self.tax.record_fields()
+        row_axis, column_axis = fields["strategy"], fields["tasks"]
+        subs = {r.id: [self.tax.nodes[c] for c in self.tax.children[r.id]] for r in self.tax.roots(row_axis)}
         rows: dict[str, list[MethodRecord]] = {}
         for root_subs in subs.values():
             for sub in root_subs:
                 members = [m for m in self.cat.methods if sub.id in self.cat.strategy_nodes(m)]
                 rows[sub.id] = sorted(members, key=lambda m: (m.date, m.name.casefold()))
+        label_axes = [self.tax.axes[a] for a in self.tax.axes if a not in (row_axis, column_axis)]
 
-        def cond_labels(m: MethodRecord) -> str:
-            return ", ".join(self.tax.nodes[c].short for c in self.cat.ordered(m.conditions))
+        def labels(m: MethodRecord, axis_id: str) -> str:
+            return ", ".join(self.tax.nodes[i].short for i in self.cat.ordered(self.tax.leaves_of(m, axis_id)))
 
-        return self.render("matrix.md.j2", page_src("matrix"), roots=self.tax.roots("strategies"), subs=subs, rows=rows,
-                           tasks=self.tax.assignable("tasks"), cond_labels=cond_labels)
+        return dict(
+            roots=self.tax.roots(row_axis),
+            subs=subs,
+            rows=rows,
+            tasks=self.tax.assignable(column_axis),
+            label_axes=label_axes,
+            labels=labels,
+        )
 
-    def coverage(self) -> str:
+    def coverage(self, L: Linker) -> dict[str, Any]:
         counts = self.cat.coverage()
         conditions = self.tax.assignable("conditions")
         tasks = self.tax.assignable("tasks")
-        return self.render(
-            "coverage.md.j2", page_src("coverage"), counts=counts, conditions=conditions, tasks=tasks,
+        return dict(
+            counts=counts,
+            conditions=conditions,
+            tasks=tasks,
             per_condition={c.id: len(self.cat.methods_for(c.id)) for c in conditions},
             per_task={t.id: len(self.cat.methods_for(t.id)) for t in tasks},
             total=len(self.cat.methods),
             gaps=sum(1 for c in conditions for t in tasks if not counts.get((c.id, t.id))),
         )
 
-    def leaderboard(self) -> str:
+    def leaderboard(self, L: Linker) -> dict[str, Any]:
         boards = []
         for rs in self.cat.results:
             bench = self.cat.benchmark(rs.benchmark)
-            boards.append({
-                "results": rs, "benchmark": bench, "metric": self.cat.metric(rs.metric),
-                "metric_src": benchmark_src(rs.metric),
-                "tasks": [{"id": t.id, "label": t.label, "rows": self.cat.leaderboard(rs, t.id)} for t in bench.tasks],
-            })
-        return self.render("leaderboard.md.j2", page_src("leaderboard"), boards=boards)
+            boards.append(
+                {
+                    "results": rs,
+                    "benchmark": bench,
+                    "metric": self.cat.metric(rs.metric),
+                    "metric_src": benchmark_src(rs.metric),
+                    "tasks": [
+                        {"id": t.id, "label": t.label, "rows": self.cat.leaderboard(rs, t.id)} for t in bench.tasks
+                    ],
+                }
+            )
+        return dict(boards=boards)
 
-    def benchmark(self, bench_id: str) -> str:
+    def benchmark(self, L: Linker, bench_id: str) -> dict[str, Any]:
         bench = self.cat.benchmark(bench_id)
         by_task: dict[str, list] = {}
         for case in bench.cases or []:
             by_task.setdefault(case.task, []).append(case)
-        return self.render("benchmark.md.j2", benchmark_src(bench.id), b=bench, by_task=by_task,
-                           case_counts={k: len(v) for k, v in by_task.items()},
-                           results=[r for r in self.cat.results if r.benchmark == bench.id])
+        return dict(
+            b=bench,
+            by_task=by_task,
+            case_counts={k: len(v) for k, v in by_task.items()},
+            results=[r for r in self.cat.results if r.benchmark == bench.id],
+        )
 
-    def metric(self, metric_id: str) -> str:
-        return self.render("metric.md.j2", benchmark_src(metric_id), metric=self.cat.metric(metric_id))
+    def metric(self, L: Linker, metric_id: str) -> dict[str, Any]:
+        return dict(metric=self.cat.metric(metric_id))
 
-    def statistics(self) -> str:
-        src = page_src("statistics")
-        L = Linker(src)  # Markdown links, for the data tables under the charts
+    def statistics(self, L: Linker) -> dict[str, Any]:
         strategies = self.tax.roots("strategies")
         years = self.cat.per_year()
-        series = [charts.Series(s.label, STRATEGY_CSS[i % len(STRATEGY_CSS)], [years[y][s.id] for y in years])
-                  for i, s in enumerate(strategies)]
+        series = [
+            charts.Series(s.label, STRATEGY_CSS[i % len(STRATEGY_CSS)], [years[y][s.id] for y in years])
+            for i, s in enumerate(strategies)
+        ]
         per_year_svg = charts.stacked_columns("Methods per year by learning strategy", [str(y) for y in years], series)
         per_year_rows = [(y, [years[y][s.id] for s in strategies]) for y in years]
 
@@ -247,42 +321,67 @@ class SiteRenderer:
         venue_bars = [charts.Bar(v, n) for v, n in sorted(venue_counts.items(), key=lambda kv: (-kv[1], kv[0]))]
         bar_charts = []
         for title, head, bars, css in [
-            ("Methods per sub-category", "Sub-category",
-             bars_for([n for n in self.tax.axis_nodes("strategies") if n.depth == 1]), "es-bar"),
-            ("Methods per input condition", "Condition", bars_for(self.tax.assignable("conditions")), "es-bar es-bar--c"),
+            (
+                "Methods per sub-category",
+                "Sub-category",
+                bars_for([n for n in self.tax.axis_nodes("strategies") if n.depth == 1]),
+                "es-bar",
+            ),
+            (
+                "Methods per input condition",
+                "Condition",
+                bars_for(self.tax.assignable("conditions")),
+                "es-bar es-bar--c",
+            ),
             ("Methods per editing task", "Task", bars_for(self.tax.assignable("tasks")), "es-bar es-bar--t"),
             ("Methods per venue", "Venue", venue_bars, "es-bar es-bar--v"),
         ]:
-            bar_charts.append({"title": title, "head": head, "bars": bars,
-                               "svg": charts.horizontal_bars(title, bars, css)})
-        return self.render("statistics.md.j2", src, strategies=strategies, per_year_svg=per_year_svg,
-                           per_year_rows=per_year_rows, bar_charts=bar_charts)
+            bar_charts.append(
+                {"title": title, "head": head, "bars": bars, "svg": charts.horizontal_bars(title, bars, css)}
+            )
+        return dict(
+            strategies=strategies,
+            per_year_svg=per_year_svg,
+            per_year_rows=per_year_rows,
+            bar_charts=bar_charts,
+        )
 
-    def explorer(self) -> str:
-        return self.render("explorer.md.j2", page_src("explorer"))
+    def explorer(self, L: Linker) -> dict[str, Any]:
+        return {}
 
     # ------------------------------------------------------------- all
     def pages(self) -> dict[str, str]:
-        out = {
-            "index.md": self.home(),
-            page_src("explorer"): self.explorer(),
-            page_src("methods"): self.methods_index(),
-            page_src("matrix"): self.matrix(),
-            page_src("coverage"): self.coverage(),
-            page_src("leaderboard"): self.leaderboard(),
-            page_src("statistics"): self.statistics(),
-        }
-        for m in self.cat.methods:
-            out[method_src(m.id)] = self.method(m)
-        for axis_id in self.tax.axes:
-            out[page_src(axis_id)] = self.axis_index(axis_id)
-            for n in self.tax.axis_nodes(axis_id):
-                out[node_src(axis_id, n.id)] = self.node(n)
-        for bench in self.cat.benchmarks:
-            out[benchmark_src(bench.id)] = self.benchmark(bench.id)
-        for metric in self.cat.metrics:
-            out[benchmark_src(metric.id)] = self.metric(metric.id)
+        """Every generated page, {source path: Markdown}: the page registry, expanded over the catalog."""
+        from .registry import PAGES, generated_sources  # the registry names these methods: import late
+
+        known = generated_sources(self.cat) | self.handwritten
+
+        def checked_page_src(name: str) -> str:
+            src = page_src(name)
+            if src not in known:
+                raise KeyError(f"a template links to page_src({name!r}), a page no registry entry produces")
+            return src
+
+        self.env.globals["page_src"] = checked_page_src
+        todo = [(kind, item, src) for kind in PAGES if kind.generated for item, src in kind.expand(self.cat)]
+        progress = Progress("generating pages", len(todo))
+        out: dict[str, str] = {}
+        for kind, item, src in todo:
+            out[src] = self._render_kind(kind, item, src)
+            progress.advance()
+        progress.close()
         return out
+
+    def _render_kind(self, kind: PageKind, item: Any, src: str) -> str:
+        """The kind's template at `src`, with the context its function or renderer method gives."""
+        assert kind.template is not None
+        L = Linker(src)
+        if kind.context is not None:
+            context = kind.context(self, item)
+        else:
+            make = getattr(self, kind.method or "")
+            context = make(L) if kind.items is None else make(L, item)
+        return self.render(kind.template, src, **context)
 
 
 def render_pages(catalog: Catalog, handwritten: set[str] | frozenset[str] = frozenset()) -> dict[str, str]:

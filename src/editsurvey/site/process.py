@@ -45,8 +45,7 @@ def signals_as_exceptions() -> Iterator[None]:
             signal.signal(s, handler)
 
 
-def run_child(command: list[str], *, cwd: Path, env: dict[str, str],
-              capture: bool) -> subprocess.CompletedProcess[str]:
+def run_child(command: list[str], *, cwd: Path, env: dict[str, str], capture: bool) -> subprocess.CompletedProcess[str]:
     """Run `command` to completion; if we are stopped or interrupted, stop it first."""
     output = subprocess.PIPE if capture else None
     with signals_as_exceptions():

@@ -30,8 +30,10 @@ def refusal(root: Path, site: Path) -> str | None:
         if not site.is_dir():
             return "it is a file, not a folder"
         if any(site.iterdir()) and not (site / SITE_MARKER).is_file():
-            return (f"it is a folder with files that no editsurvey build made (no {SITE_MARKER} in it); "
-                    "remove it yourself if it is an old site")
+            return (
+                f"it is a folder with files that no editsurvey build made (no {SITE_MARKER} in it); "
+                "remove it yourself if it is an old site"
+            )
     return None
 
 
