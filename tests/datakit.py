@@ -82,7 +82,7 @@ class DataRoot:
         return self.write(f"methods/{stem}.yaml", text)
 
     def validate(self):
-        from editsurvey.validate import validate
+        from editsurvey.validate import validate_root
 
-        _, found = validate(self.path, today=TODAY)
+        _, found = validate_root(self.path, today=TODAY)
         return found

@@ -18,7 +18,7 @@ import pytest
 from browserkit import serve
 from editsurvey.catalog import load_catalog
 from editsurvey.schema import method_schema
-from editsurvey.validate import validate
+from editsurvey.validate import validate_root
 from sitekit import REPO, build, copy_data, editsurvey, soup
 
 BACKBONES = """\
@@ -68,12 +68,12 @@ def site(root: Path) -> Path:
 
 
 def test_validator_accepts_the_axis_and_checks_its_ids(root: Path, tmp_path: Path):
-    _, found = validate(root)
+    _, found = validate_root(root)
     assert [d for d in found if d.severity == "error"] == []
     bad = copy_data(tmp_path / "bad")
     (bad / "taxonomy/backbones.yaml").write_text(BACKBONES, encoding="utf-8")
     add_backbone(bad / "methods/imagic.yaml", "latent-unnet")
-    _, found = validate(bad)
+    _, found = validate_root(bad)
     [d] = [d for d in found if d.severity == "error"]
     assert (d.path, d.code, d.message, d.hint) == (
         "methods/imagic.yaml", "unknown-id", "unknown backbone `latent-unnet`", "did you mean `latent-unet`?")

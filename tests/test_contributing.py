@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from datakit import GOOD_RECORD
 from editsurvey.cli import main
-from editsurvey.recordfmt import FormatRefused, format_text
+from editsurvey.recordfmt import FormatRefused, canonical_text
 from sitekit import REPO, cli, copy_data
 
 BIN = Path(sys.executable).parent
@@ -116,8 +116,8 @@ def test_repository_records_are_canonical():
 
 def test_fmt_is_idempotent_on_every_record():
     for path in sorted((REPO / "methods").glob("*.yaml")):
-        once = format_text(path.read_text(encoding="utf-8"))
-        assert format_text(once) == once, path.name
+        once = canonical_text(path.read_text(encoding="utf-8"))
+        assert canonical_text(once) == once, path.name
 
 
 def test_fmt_reorders_and_keeps_data(tmp_path):
@@ -141,10 +141,10 @@ def test_fmt_reorders_and_keeps_data(tmp_path):
 def test_fmt_keeps_comments_it_can_place():
     text = GOOD_RECORD.replace("venue: CVPR\n", "venue: CVPR  # camera-ready\n").replace(
         "strategy: attention-modification\n", "# Filed by the survey under attention.\nstrategy: attention-modification\n")
-    out = format_text(text)
+    out = canonical_text(text)
     assert "venue: CVPR  # camera-ready\n" in out
     assert "# Filed by the survey under attention.\nstrategy: attention-modification\n" in out
-    assert format_text(out) == out
+    assert canonical_text(out) == out
 
 
 def test_fmt_refuses_comments_it_cannot_place(tmp_path):
@@ -152,7 +152,7 @@ def test_fmt_refuses_comments_it_cannot_place(tmp_path):
     text = GOOD_RECORD.replace("  code: https://github.com/example/sample-edit\n",
                                "  # verified on the project page\n  code: https://github.com/example/sample-edit\n")
     with pytest.raises(FormatRefused, match="line 12: the comment sits inside `links`"):
-        format_text(text)
+        canonical_text(text)
     path = root / "methods/sample-edit.yaml"
     path.write_text(text)
     result = CliRunner().invoke(main, ["fmt", "--root", str(root), str(path)])
@@ -165,7 +165,7 @@ def test_fmt_refuses_a_trailing_comment_on_a_multiline_value():
     text = GOOD_RECORD.replace("tasks:\n  - object-replacement\n  - style-change\n",
                                "tasks:  # two for now\n  - object-replacement\n  - style-change\n")
     with pytest.raises(FormatRefused):
-        format_text(text)
+        canonical_text(text)
 
 
 # -------------------------------------------------------------- duplicates

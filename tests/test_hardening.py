@@ -30,12 +30,12 @@ from editsurvey.cli import main
 from editsurvey.site.exports import methods_bib, methods_csv
 from editsurvey.site.pages import render_pages
 from editsurvey.site.target import SITE_MARKER
-from editsurvey.validate import validate
+from editsurvey.validate import validate_root
 from sitekit import editsurvey, free_port
 
 
 def catalog_of(root: DataRoot) -> Catalog:
-    data, found = validate(root.path, today=TODAY)
+    data, found = validate_root(root.path, today=TODAY)
     assert not [d for d in found if d.severity == "error"], found
     return Catalog.from_dataset(data)
 

@@ -34,7 +34,7 @@ from editsurvey.recordfmt import format_record
 from editsurvey.site import exports
 from editsurvey.site.links import attr, md, method_src
 from editsurvey.site.pages import render_pages
-from editsurvey.validate import validate
+from editsurvey.validate import validate_root
 from sitekit import REPO
 
 SETTINGS = settings(max_examples=60, deadline=None,
@@ -175,7 +175,7 @@ def write_record(root: DataRoot, data: dict) -> Path:
 
 
 def load(root: DataRoot) -> tuple[Catalog | None, list]:
-    data, found = validate(root.path, today=TODAY)
+    data, found = validate_root(root.path, today=TODAY)
     return (Catalog.from_dataset(data) if not count(found)[0] else None), found
 
 
@@ -204,7 +204,7 @@ def test_valid_record_round_trips_through_yaml_validation_and_json(root, data):
 def test_hostile_text_gives_diagnostics_never_an_exception(root, case):
     data, _ = case
     write_record(root, data)
-    _, found = validate(root.path, today=TODAY)  # must not raise
+    _, found = validate_root(root.path, today=TODAY)  # must not raise
     for d in found:
         assert d.path and d.code and d.message
 
@@ -410,7 +410,7 @@ def test_validated_text_round_trips_through_bibtex(root, case):
 def test_every_record_reaches_every_output(real_site):
     root, site, _ = real_site
     files = sorted((root / "methods").glob("*.yaml"))
-    data, found = validate(root)
+    data, found = validate_root(root)
     assert errors(found) == []
     catalog = Catalog.from_dataset(data)
     former = {old for m in catalog.methods for old in (m.former_ids or [])}

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 
 from editsurvey.catalog import Catalog
 from editsurvey.loader import _CAREFUL, EventReader, _fast_load, load_document
-from editsurvey.validate import TITLE_SIMILARITY, normalise_title, similar_pairs, validate
+from editsurvey.validate import TITLE_SIMILARITY, normalise_title, similar_pairs, validate_root
 from sitekit import REPO
 
 sys.path.insert(0, str(REPO / "bench"))
@@ -102,7 +102,7 @@ def brute_force_related(cat: Catalog, method, limit: int = 5):
 @pytest.mark.parametrize("root_name", ["repository", "synthetic"])
 def test_related_methods_equal_scoring_every_pair(root_name, synthetic):
     root = REPO if root_name == "repository" else synthetic
-    data, _ = validate(root)
+    data, _ = validate_root(root)
     cat = Catalog.from_dataset(data)
     for m in cat.methods:
         assert [(o.id, n) for o, n in cat.related(m)] == [(o.id, n) for o, n in brute_force_related(cat, m)], m.id
@@ -114,14 +114,14 @@ def test_parse_cache_serves_unchanged_files_and_never_a_stale_one(tmp_path, monk
 
     root = make_root(tmp_path / "data", 30, seed=9, realistic=True)
     path = tmp_path / "cache.json"
-    first, _ = validate(root, cache=ParseCache(path))
+    first, _ = validate_root(root, cache=ParseCache(path))
     assert path.is_file()
     parsed: list[str] = []
     real = loader._fast_load
     monkeypatch.setattr(loader, "_fast_load", lambda text: parsed.append(text) or real(text))
     record = root / "methods/synthetic-0003.yaml"
     record.write_text(record.read_text().replace("name: Synth0003", "name: Renamed"))
-    second, found = validate(root, cache=ParseCache(path))
+    second, found = validate_root(root, cache=ParseCache(path))
     assert len(parsed) == 1 and "name: Renamed" in parsed[0]  # only the edited file was parsed again
     assert [m.model for m in second.methods if m.model.id == "synthetic-0003"][0].name == "Renamed"
     assert [m.model for m in second.methods] != [m.model for m in first.methods]
@@ -134,7 +134,7 @@ def test_a_broken_cache_file_is_ignored(tmp_path):
     root = make_root(tmp_path / "data", 5, seed=9)
     path = tmp_path / "cache.json"
     path.write_text("{not json")
-    data, found = validate(root, cache=ParseCache(path))
+    data, found = validate_root(root, cache=ParseCache(path))
     assert len(data.methods) == 5 and not [d for d in found if d.severity == "error"]
 
 

@@ -16,7 +16,7 @@ from datakit import TODAY
 from editsurvey.dataset import load_dataset
 from editsurvey.diagnostics import format_text
 from editsurvey.recordfmt import format_record
-from editsurvey.validate import validate
+from editsurvey.validate import validate_root
 from sitekit import REPO, build, copy_data
 
 pytestmark = pytest.mark.browser
@@ -90,7 +90,7 @@ def write_records(root) -> None:
     order = load_dataset(REPO).taxonomy().order_key
     for record in RECORDS:
         (root / "methods" / f"{record['id']}.yaml").write_text(format_record(record, order=order), encoding="utf-8")
-    _, found = validate(root, today=TODAY)
+    _, found = validate_root(root, today=TODAY)
     errors = [format_text(d) for d in found if d.severity == "error"]
     if errors:
         pytest.fail("the hostile records do not validate:\n" + "\n".join(errors))

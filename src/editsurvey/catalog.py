@@ -15,7 +15,7 @@ from .models import Benchmark, MethodRecord, Metric, ResultSet, Venue
 from .parsecache import ParseCache
 from .progress import Progress
 from .taxonomy import Node, Taxonomy
-from .validate import validate
+from .validate import validate_root
 
 
 @dataclass(frozen=True)
@@ -222,7 +222,7 @@ class Catalog:
 def load_catalog(
     root: Path, today: dt.date | None = None, progress: Progress | None = None, cache: ParseCache | None = None
 ) -> tuple[Catalog | None, list[Diagnostic]]:
-    data, found = validate(root, today, progress, cache)
+    data, found = validate_root(root, today, progress, cache)
     if count(found)[0]:
         return None, found
     return Catalog.from_dataset(data), found

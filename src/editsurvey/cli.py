@@ -75,7 +75,7 @@ def main() -> None:
     """editsurvey: the validated catalogue of diffusion-model-based image editing methods."""
 
 
-@main.command()
+@main.command("validate")
 @root_option
 @click.option(
     "--format",
@@ -85,16 +85,16 @@ def main() -> None:
     show_default=True,
     help="text for people, json for programs, github for GitHub Actions annotations.",
 )
-def validate(root: Path | None, output_format: str) -> None:
+def validate_command(root: Path | None, output_format: str) -> None:
     """Check taxonomy/, methods/ and benchmarks/ and print every problem at once.
 
     Exit status: 0 when there are no errors (warnings allowed), 1 when there
     are errors, 2 on a usage error.
     """
-    from .validate import validate as run
+    from .validate import validate_root
 
     root = resolve_root(root)
-    data, found = run(root, progress=Progress("reading records", 0), cache=user_cache(root))
+    data, found = validate_root(root, progress=Progress("reading records", 0), cache=user_cache(root))
     report(len(data.method_stems), found, output_format)
     sys.exit(1 if diag.count(found)[0] else 0)
 
@@ -110,10 +110,10 @@ def validate(root: Path | None, output_format: str) -> None:
 )
 def rules_command(output_format: str) -> None:
     """List every diagnostic code with its severity and its meaning."""
-    from .rules import format_markdown, format_text
+    from .rules import rules_as_markdown, rules_as_text
     from .validate import RULES
 
-    click.echo(format_markdown(RULES) if output_format == "markdown" else format_text(RULES))
+    click.echo(rules_as_markdown(RULES) if output_format == "markdown" else rules_as_text(RULES))
 
 
 @main.command()
@@ -295,11 +295,11 @@ def _taxonomy_order(root: Path):
     return tax.list_order(), tax, data
 
 
-@main.command()
+@main.command("fmt")
 @root_option
 @click.option("--check", is_flag=True, help="Change nothing; list the files that differ and exit 1 if any do.")
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def fmt(root: Path | None, check: bool, files: tuple[Path, ...]) -> None:
+def fmt_command(root: Path | None, check: bool, files: tuple[Path, ...]) -> None:
     """Rewrite method records into canonical form (default: every file in methods/).
 
     Field order, list order (taxonomy order) and quoting become canonical;
@@ -308,7 +308,7 @@ def fmt(root: Path | None, check: bool, files: tuple[Path, ...]) -> None:
     """
     from .dataset import METHODS_DIR
     from .loader import MAX_FILE_BYTES
-    from .recordfmt import FormatRefused, format_text
+    from .recordfmt import FormatRefused, canonical_text
 
     root = resolve_root(root)
     order, _, _ = _taxonomy_order(root)
@@ -327,7 +327,7 @@ def fmt(root: Path | None, check: bool, files: tuple[Path, ...]) -> None:
             continue
         try:
             text = path.read_bytes().decode("utf-8-sig")
-            canonical = format_text(text, order)
+            canonical = canonical_text(text, order)
         except (FormatRefused, UnicodeDecodeError) as exc:
             refused.append(shown)
             click.echo(f"{shown}: refused: {exc}", err=True)
@@ -535,10 +535,10 @@ def check_links_command(root: Path | None, retry_after: float, output_format: st
     """
     from .catalog import Catalog
     from .linkcheck import check_links, record_links
-    from .validate import validate as run
+    from .validate import validate_root
 
     root = resolve_root(root)
-    data, found = run(root)
+    data, found = validate_root(root)
     if diag.count(found)[0]:
         report(len(data.method_stems), found, "text", sys.stderr)
         sys.exit(1)

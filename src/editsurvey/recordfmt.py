@@ -225,7 +225,7 @@ def collect_comments(text: str, key_lines: dict[str, int], value_end_lines: dict
 # --------------------------------------------------------------------- api
 
 
-def format_text(text: str, order: Callable[[str], Any] | None = None) -> str:
+def canonical_text(text: str, order: Callable[[str], Any] | None = None) -> str:
     """The canonical form of a record file's text. Raises FormatRefused."""
     builder = EventReader(text, "<record>")
     try:

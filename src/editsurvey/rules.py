@@ -149,7 +149,7 @@ def code_table(rules: Iterable[Rule]) -> list[CodeInfo]:
     return sorted(table, key=lambda info: info.code)
 
 
-def format_text(rules: Iterable[Rule]) -> str:
+def rules_as_text(rules: Iterable[Rule]) -> str:
     table = code_table(rules)
     width = max(len(info.code) for info in table)
     return "\n".join(f"{info.code:<{width}}  {info.severity:<7}  {info.meaning}" for info in table)
@@ -159,7 +159,7 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def format_markdown(rules: Iterable[Rule]) -> str:
+def rules_as_markdown(rules: Iterable[Rule]) -> str:
     lines = ["| code | severity | meaning |", "| --- | --- | --- |"]
     lines += [f"| `{info.code}` | {info.severity} | {_cell(info.meaning)} |" for info in code_table(rules)]
     return "\n".join(lines)

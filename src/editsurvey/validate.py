@@ -1024,7 +1024,7 @@ def check(data: DataSet, today: dt.date | None = None) -> list[Diagnostic]:
     return sort_diagnostics(found)
 
 
-def validate(
+def validate_root(
     root: Path, today: dt.date | None = None, progress: Progress | None = None, cache: ParseCache | None = None
 ) -> tuple[DataSet, list[Diagnostic]]:
     progress = progress or Quiet()
