@@ -81,3 +81,18 @@ def shown_ids(page) -> list[str]:
         page.click("#es-more")
         page.wait_for_function(f"() => document.querySelectorAll('#es-rows [role=row]').length > {before}")
     return first_page(page)
+
+
+# ------------------------------------------------------------------ site search
+
+def site_search(page, base: str, query: str, path: str = "/") -> list[str]:
+    """Search from the header (assets/search.js over Pagefind's index); the result links in order, site-relative."""
+    page.goto(f"{base}{path}")
+    page.click(".es-search__button")
+    page.locator(".es-search__input").fill(query)
+    page.wait_for_function(
+        "q => { const s = document.querySelector('.es-search__status').textContent;"
+        " return s.includes('result') && document.querySelector('.es-search__input').value === q; }",
+        arg=query, timeout=15000)
+    hrefs = page.eval_on_selector_all(".es-search__result a", "as => as.map(a => a.getAttribute('href'))")
+    return [h[len(base):] if h.startswith(base) else h for h in hrefs]

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlencode
 import pytest
 
 import browserkit
-from browserkit import PAGE, first_page, open_explorer, require_browser, serve, shown_ids
+from browserkit import PAGE, first_page, open_explorer, require_browser, serve, shown_ids, site_search
 from editsurvey.explorer_query import Query, matches, query
 from sitekit import REPO
 
@@ -47,8 +47,8 @@ COMBINATIONS = [
     {"task": "structural-editing"},
     {"strategy": "attention-modification,mask-guidance"},
     {"condition": "text,reference-image", "condition_mode": "all", "sort": "name"},
-    {"q": "inversion"},
-    {"q": "drag point", "sort": "year", "dir": "asc"},
+    {"text": "inversion"},
+    {"text": "drag point", "sort": "year", "dir": "asc"},
     {"venue": "CVPR,ICCV", "from": "2022", "to": "2023", "sort": "venue"},
     {"strategy": "testing-time-finetuning", "sort": "strategy", "dir": "desc"},
     {"code": "1", "sort": "title"},
@@ -115,7 +115,7 @@ def test_clicks_update_url_and_back_forward_restore(site, page):
 
 def test_url_with_state_restores_the_view(site, page, browser):
     base, catalog = site
-    params = {"strategy": "training-based", "task": "object-replacement", "q": "image", "sort": "name",
+    params = {"strategy": "training-based", "task": "object-replacement", "text": "image", "sort": "name",
               "dir": "desc", "venue": "CVPR"}
     open_explorer(page, base, params)
     first = shown_ids(page)
@@ -135,8 +135,8 @@ def test_text_search_and_empty_result(site, page):
     base, catalog = site
     open_explorer(page, base)
     page.fill("#es-q", "masactrl")
-    assert current_params(page) == {"q": "masactrl"}
-    assert shown_ids(page) == expected_ids(catalog, {"q": "masactrl"})
+    assert current_params(page) == {"text": "masactrl"}
+    assert shown_ids(page) == expected_ids(catalog, {"text": "masactrl"})
     assert "masactrl" in shown_ids(page)
     page.fill("#es-q", "no such method anywhere")
     assert shown_ids(page) == []
@@ -173,17 +173,11 @@ def test_method_badge_opens_filtered_explorer(site, page):
     assert shown_ids(page) == expected_ids(catalog, {"condition": first})
 
 
-def test_material_search_finds_a_method(site, page):
+def test_site_search_finds_a_method(site, page):
     base, _ = site
-    page.goto(f"{base}/")
-    page.click(".md-search__input")
-    # Material ignores a query typed before its search worker is ready, and reacts to key events.
-    page.wait_for_function("() => !/initializ/i.test(document.querySelector('.md-search-result__meta').textContent)")
-    page.locator(".md-search__input").press_sequentially("MasaCtrl")
-    # A locator, not an element handle: results re-render as each key arrives.
-    result = page.locator(".md-search-result__item a[href*='methods/masactrl/']").first
-    result.wait_for(timeout=15000)
-    result.click()
+    hrefs = site_search(page, base, "MasaCtrl")
+    assert hrefs and hrefs[0].endswith("/methods/masactrl/")
+    page.click(".es-search__result a >> nth=0")
     page.wait_for_url("**/methods/masactrl/**")
     assert page.text_content("article h1").strip().startswith("MasaCtrl")
 

@@ -35,3 +35,9 @@ def test_serve_shows_yaml_edits(server):
     wait_for(f"{base}/methods/imagic/", lambda body: "ICCV 2023" in body)
     json_body = wait_for(f"{base}/data/methods.json", lambda body: '"venue": "ICCV"' in body)
     assert '"id": "imagic"' in json_body
+
+
+def test_serve_has_the_search_index(server):
+    _, base = server
+    entry = wait_for(f"{base}/pagefind/pagefind-entry.json", lambda body: '"page_count"' in body)
+    assert '"en"' in entry

@@ -412,7 +412,7 @@ def new(
     from .dataset import METHODS_DIR
     from .models import ID_PATTERN
     from .recordfmt import format_record
-    from .validate import arxiv_month, suggest
+    from .validate import arxiv_month, suggest, today_utc
 
     root = resolve_root(root)
     order, tax, data = _taxonomy_order(root)
@@ -490,6 +490,7 @@ def new(
         "base_model": base_model,
         "summary": summary or "TODO: one to three sentences on what the method does and how.",
         "provenance": provenance,
+        "added": today_utc().isoformat(),  # the day it enters the catalogue: the Recently added page and the feed
     }
     for field_name, values in more.items():  # axes added as data
         many = tax.axes[axis_of[field_name]].record.many
@@ -510,6 +511,48 @@ def new(
     click.echo("next:")
     for step in steps:
         click.echo(f"  - {step}")
+
+
+@main.command("diff")
+@root_option
+@click.argument("base")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="markdown",
+    show_default=True,
+    help="markdown for a pull request's job summary, text for the terminal, json for programs.",
+)
+@click.option(
+    "--summary",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also append the Markdown report to this file (e.g. $GITHUB_STEP_SUMMARY).",
+)
+def diff_command(root: Path | None, base: str, output_format: str, summary: Path | None) -> None:
+    """What the data in the work tree changes in the catalogue compared with git ref BASE.
+
+    Records added, removed and changed field by field, classifications moved
+    on each taxonomy axis, pages added and removed. BASE is read from git
+    (never checked out). Exit 0 with a report, 2 when BASE or the repository
+    cannot be read.
+    """
+    from .review import ReviewError, catalogue_diff, render, to_markdown
+
+    root = resolve_root(root)
+    try:
+        found = catalogue_diff(root, base)
+    except ReviewError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except OSError as exc:
+        click.echo(f"error: cannot read the data: {exc.strerror or exc}", err=True)
+        sys.exit(2)
+    click.echo(render(found, output_format), nl=False)
+    if summary:
+        with summary.open("a", encoding="utf-8") as handle:
+            handle.write(to_markdown(found))
 
 
 @main.command("check-links")

@@ -15,6 +15,9 @@ from .catalog import Catalog
 from .models import MethodRecord
 
 SORTS = ("name", "title", "venue", "year", "date")
+# The text query's parameter. Not `q`, which is the site search's (Material's search opened its dialog over the
+# explorer for it); the explorer rewrites an old `q=` link to `text=` (OLD_TEXT_PARAM counts when TEXT_PARAM is absent).
+TEXT_PARAM, OLD_TEXT_PARAM = "text", "q"
 DEFAULT_SORT, DEFAULT_DIRECTION = "date", "desc"
 
 
@@ -55,7 +58,7 @@ class Query:
         default_direction = DEFAULT_DIRECTION if sort == DEFAULT_SORT else "asc"
         direction = params.get("dir", "") if params.get("dir") in ("asc", "desc") else default_direction
         return cls(
-            q=params.get("q", "").strip(),
+            q=params.get(TEXT_PARAM, params.get(OLD_TEXT_PARAM, "")).strip(),
             selected={f: ids(f) for f in facets if ids(f)},
             all_of=frozenset(f for f in facets if params.get(f"{f}_mode") == "all"),
             year_from=number("from"),
@@ -96,7 +99,8 @@ def matches(catalog: Catalog, method: MethodRecord, query: Query, skip: str | No
     if skip != "code" and query.code and not method.links.code:
         return False
     if query.q:
-        text = re.sub(r"\s+", " ", f"{method.name} {method.title} {method.summary}".lower())
+        aliases = " ".join(method.aliases or [])
+        text = re.sub(r"\s+", " ", f"{method.name} {aliases} {method.title} {method.summary}".lower())
         if not all(term in text for term in query.q.lower().split()):
             return False
     return True

@@ -7,13 +7,15 @@ Field descriptions end up in the JSON Schema that editors use.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 DATE_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+DAY_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 # Only characters a URL holds unencoded (RFC 3986 less quotes and brackets), so
 # that no link can close an HTML attribute or a Markdown link around it.
 HTTPS_PATTERN = r"^https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:[0-9]{1,5})?(/[A-Za-z0-9._~%!$&*+,;=:@/?#()-]*)?$"
@@ -131,6 +133,11 @@ class MethodRecord(Strict):
 
     id: Id = Field(description="equals the file name without .yaml")
     name: Text = Field(max_length=60, description="the short name the method is known by")
+    aliases: list[Annotated[str, Field(min_length=1, max_length=60)]] | None = Field(
+        None,
+        min_length=1,
+        description="other names of the method (a short form, a full form), as its paper or official repository uses",
+    )
     title: Text = Field(max_length=300, description="the paper's title, as the paper capitalises it")
     authors: list[Text] | None = Field(None, min_length=1, description="authors in paper order")
     date: str = Field(pattern=DATE_PATTERN, description="YYYY-MM of the first public version")
@@ -156,6 +163,18 @@ class MethodRecord(Strict):
     former_ids: list[Id] | None = Field(
         None, min_length=1, description="earlier ids of this record; their pages redirect here"
     )
+    added: str | None = Field(
+        None,
+        pattern=DAY_PATTERN,
+        description='YYYY-MM-DD the record entered the catalogue, quoted: "2024-05-17" (older records: first commit)',
+    )
+
+    @field_validator("added")
+    @classmethod
+    def _real_day(cls, value: str | None) -> str | None:
+        if value is not None:
+            dt.date.fromisoformat(value)  # 2024-02-30 matches the pattern but is no day
+        return value
 
 
 # The axis fields declared above; an axis added as data gets its field from record_model().
@@ -282,6 +301,7 @@ FIELD_HINTS: dict[tuple[str, ...], str] = {
     ("authors",): "list the authors one per line, each as `  - First Last`, in paper order",
     ("base_model",): "name the pretrained model, e.g. Stable Diffusion 1.5",
     ("date",): "write the month of the first public version as YYYY-MM, e.g. 2023-04",
+    ("added",): 'write the day the record entered the catalogue as YYYY-MM-DD, in quotes: added: "2024-05-17"',
     ("year",): "write the publication year as a number, e.g. 2023",
     ("venue",): "use a venue name from taxonomy/venues.yaml, e.g. CVPR or arXiv, without the year",
     ("links", "paper"): "give the paper's own page as an https:// address",

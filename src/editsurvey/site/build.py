@@ -117,8 +117,12 @@ def regenerate(root: Path) -> None:
     from ..parsecache import user_cache
 
     catalog, found = load_catalog(root, cache=user_cache(root))
+    warnings = sum(1 for d in found if d.severity == "warning")
     for d in found:
-        print(format_text(d), flush=True)
+        if d.severity == "error":
+            print(format_text(d), flush=True)
+    if warnings:  # one line, not one per warning on every rebuild; `editsurvey validate` lists them
+        print(f"editsurvey: {warnings} warnings; `editsurvey validate` lists them", flush=True)
     if catalog is None:
         print("editsurvey: the data has errors; still showing the last good pages", flush=True)
         return

@@ -103,3 +103,62 @@ def stacked_columns(title: str, categories: list[str], series: list[Series]) -> 
         parts.append(f'<text x="{left + 18}" y="{legend_y}">{escape(s.label)}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def timeline(title: str, periods: list[str], series: list[Series]) -> str:
+    """Stacked columns over consecutive periods ("2023 H1", "2023 H2" …), one per period, empty ones included.
+
+    Each column is a group with `data-period` and `data-total`; each segment has `data-series` and
+    `data-count`. The axis labels a period's year once, under its first half.
+    """
+    left, col_w, gap, plot_h, top = 40, 26, 8, 220, 12
+    legend_w = round(max((len(s.label) for s in series), default=10) * CHAR_W + 30)
+    width = max(left + len(periods) * (col_w + gap) + gap, left + legend_w)
+    totals = [sum(s.values[i] for s in series) for i in range(len(periods))]
+    peak = _nice_max(max(totals, default=1))
+    bottom = 50 + 20 * len(series)  # half labels, year labels, then one legend line per series
+    height = top + plot_h + bottom
+    parts = [
+        (
+            f'<svg class="es-chart es-timeline" role="img" aria-label="{escape(title)}" width="{width}" '
+            f'height="{height}" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
+        ),
+        f"<title>{escape(title)}</title>",
+    ]
+    ticks = 5
+    for t in range(ticks + 1):
+        value = peak * t // ticks
+        y = top + plot_h - plot_h * t / ticks
+        parts.append(f'<line class="es-grid" x1="{left}" x2="{width}" y1="{y:.1f}" y2="{y:.1f}"/>')
+        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{value}</text>')
+    for i, period in enumerate(periods):
+        x = left + gap + i * (col_w + gap)
+        base = float(top + plot_h)
+        parts.append(f'<g class="es-period" data-period="{escape(period)}" data-total="{totals[i]}">')
+        for s in series:
+            value = s.values[i]
+            if not value:
+                continue
+            h = plot_h * value / peak
+            base -= h
+            parts.append(
+                f'<rect class="{s.css}" x="{x}" y="{base:.1f}" width="{col_w}" height="{h:.1f}" '
+                f'data-series="{escape(s.label)}" data-count="{value}">'
+                f"<title>{escape(period)}, {escape(s.label)}: {value}</title></rect>"
+            )
+        if totals[i]:
+            parts.append(f'<text x="{x + col_w / 2}" y="{base - 4:.1f}" text-anchor="middle">{totals[i]}</text>')
+        year, _, half = period.partition(" ")
+        parts.append(
+            f'<text class="es-timeline__half" x="{x + col_w / 2}" y="{top + plot_h + 16}" text-anchor="middle">'
+            f"{escape(half or period)}</text>"
+        )
+        if half in ("", "H1") or i == 0:
+            parts.append(f'<text x="{x}" y="{top + plot_h + 34}">{escape(year)}</text>')
+        parts.append("</g>")
+    for n, s in enumerate(series):
+        legend_y = top + plot_h + 62 + 20 * n
+        parts.append(f'<rect class="{s.css}" x="{left}" y="{legend_y - 10}" width="12" height="12"/>')
+        parts.append(f'<text x="{left + 18}" y="{legend_y}">{escape(s.label)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

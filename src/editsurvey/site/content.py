@@ -66,17 +66,23 @@ def site_files(catalog: Catalog, root: Path) -> dict[str, bytes]:
 
 
 _MD_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
+# The reader's own machine (`editsurvey serve`): an address to type there, never a link from the public site.
+_LOCAL = r"https?://(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])(?::\d+)?(?:/[^\s<>()]*)?"
+_LOCAL_AUTOLINK = re.compile(rf"<({_LOCAL})>")
 
 
 def site_links(text: str, axes: set[str]) -> str:
     """Repository-relative links of a root Markdown file, as links that work on the site.
 
     `taxonomy/<axis>.yaml` becomes that axis' page; other repository files
-    have no page, so their links become plain text.
+    have no page, so their links become plain text. Links to a local server (`http://127.0.0.1:8000/`)
+    become code: on the site they would point at the reader's own machine.
     """
 
     def replace(match: re.Match[str]) -> str:
         label, target = match.group(1), match.group(2)
+        if re.fullmatch(_LOCAL, target):
+            return f"{label} (`{target}`)" if label != target else f"`{target}`"
         if re.match(r"^(https?:|mailto:|#)", target):
             return match.group(0)
         axis = re.fullmatch(r"taxonomy/([a-z0-9-]+)\.yaml", target)
@@ -84,4 +90,4 @@ def site_links(text: str, axes: set[str]) -> str:
             return f"[{label}]({page_src(axis.group(1))})"
         return label
 
-    return _MD_LINK.sub(replace, text)
+    return _LOCAL_AUTOLINK.sub(r"`\1`", _MD_LINK.sub(replace, text))

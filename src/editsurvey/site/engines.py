@@ -25,6 +25,7 @@ from ..catalog import Catalog
 from .errors import BuildError
 from .nav import navigation
 from .process import run_child
+from .search import ENTRY, index_site
 from .target import mark, refusal
 from .writer import BUILD_DIR, swap, write_if_changed
 
@@ -111,6 +112,7 @@ class Engine(ABC):
                 important = [line for line in lines if line.startswith(("WARNING", "ERROR", "Aborted", "Error"))]
                 output = "\n".join(important or lines)
                 raise BuildError(f"the {self.name} build failed; the previous site was left as it was:\n{output}")
+            index_site(staging, self.chrome.content)  # the site search, the same for every engine
             mark(staging)
             swap(staging, site_dir)
         except BaseException:
@@ -137,8 +139,8 @@ def engine_env() -> dict[str, str]:
 
 class MkDocs(Engine):
     name = "mkdocs"
-    search_index = "search/search_index.json"
-    chrome = Chrome(content="article.md-content__inner", nav="nav.md-nav--primary", search=".md-search__input")
+    search_index = ENTRY
+    chrome = Chrome(content="article.md-content__inner", nav="nav.md-nav--primary", search=".es-search__button")
 
     def serve_hooks(self) -> list[str]:
         return [str(HOOK)]  # mkdocs_hook.py regenerates the pages before each rebuild
@@ -195,8 +197,8 @@ class Zensical(Engine):
     from the config only, inside the config's folder: it gets a derived config per run."""
 
     name = "zensical"
-    search_index = "search.json"
-    chrome = Chrome(content="article.md-content__inner", nav="nav.md-nav--primary", search=".md-search__button")
+    search_index = ENTRY
+    chrome = Chrome(content="article.md-content__inner", nav="nav.md-nav--primary", search=".es-search__button")
     BUILD_CONFIG = "zensical.yml"
     SERVE_CONFIG = "zensical-serve.yml"
     SERVE_DIR = "serve-site"  # under build/; `serve` renders there, never into site/

@@ -16,6 +16,7 @@ from ..catalog import Catalog
 from ..models import MethodRecord
 from ..schema import dumps as dump_schema
 from ..schema import method_schema
+from .feed import FEED_PATH, additions_atom
 
 EXPORT_VERSION = 1
 
@@ -105,40 +106,51 @@ def csv_cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def methods_csv(catalog: Catalog) -> str:
+def csv_row(catalog: Catalog, m: MethodRecord, extra: list[str]) -> list[str]:
+    """One method's cells, formula-neutralised; `extra` is `extra_axis_fields(catalog)`."""
+    links = m.links
+    return [
+        csv_cell(cell)
+        for cell in [
+            m.id,
+            m.name,
+            m.title,
+            "; ".join(m.authors or []),
+            m.date,
+            m.venue,
+            m.year,
+            m.strategy,
+            catalog.sub_category(m),
+            "; ".join(m.also_in or []),
+            "; ".join(m.conditions),
+            "; ".join(m.tasks),
+            m.base_model or "",
+            links.paper,
+            links.arxiv or "",
+            links.doi or "",
+            links.code or "",
+            links.project or "",
+            "; ".join(m.builds_on or []),
+            " ".join(m.summary.split()),
+            *(_joined(getattr(m, name, None)) for name in extra),
+        ]
+    ]
+
+
+def csv_line(cells: list[str]) -> str:
+    """One CSV line (quoted as needed, ending in a newline): lines concatenate into a file."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    extra = extra_axis_fields(catalog)
-    writer.writerow(CSV_COLUMNS + extra)
-    for m in catalog.methods:
-        links = m.links
-        writer.writerow(
-            csv_cell(cell)
-            for cell in [
-                m.id,
-                m.name,
-                m.title,
-                "; ".join(m.authors or []),
-                m.date,
-                m.venue,
-                m.year,
-                m.strategy,
-                catalog.sub_category(m),
-                "; ".join(m.also_in or []),
-                "; ".join(m.conditions),
-                "; ".join(m.tasks),
-                m.base_model or "",
-                links.paper,
-                links.arxiv or "",
-                links.doi or "",
-                links.code or "",
-                links.project or "",
-                "; ".join(m.builds_on or []),
-                " ".join(m.summary.split()),
-                *(_joined(getattr(m, name, None)) for name in extra),
-            ]
-        )
+    csv.writer(buffer, lineterminator="\n").writerow(cells)
     return buffer.getvalue()
+
+
+def csv_header(catalog: Catalog) -> str:
+    return csv_line(CSV_COLUMNS + extra_axis_fields(catalog))
+
+
+def methods_csv(catalog: Catalog) -> str:
+    extra = extra_axis_fields(catalog)
+    return csv_header(catalog) + "".join(csv_line(csv_row(catalog, m, extra)) for m in catalog.methods)
 
 
 # BibTeX counts every brace, escaped or not, so `\}` would still close a field:
@@ -202,6 +214,41 @@ def methods_bib(catalog: Catalog) -> str:
     return "\n".join(bibtex_entry(catalog, m) for m in catalog.methods)
 
 
+def citation_text(catalog: Catalog, method: MethodRecord) -> str:
+    """A plain-text reference on one line (for the clipboard): authors, title, venue, year, paper link."""
+    venue = catalog.venues.get(method.venue)
+    where = venue.full if venue else method.venue
+    parts = [", ".join(method.authors)] if method.authors else []
+    parts += [" ".join(method.title.split()), f"{where}, {method.year}", method.links.paper]
+    return f"[{method.name}] " + ". ".join(parts)
+
+
+SELECTION_PATH = "data/selection.json"
+
+
+def selection_json(catalog: Catalog) -> str:
+    """What the explorer's selection downloads concatenate: per method, its BibTeX entry, CSV line and citation.
+
+    A side file fetched only when a reader takes a selection along, so the explorer's own data
+    (data/methods.json) stays small. Header + the chosen methods' lines is exactly methods.csv's
+    format; their entries joined by a blank line is exactly methods.bib's.
+    """
+    extra = extra_axis_fields(catalog)
+    payload = {
+        "version": EXPORT_VERSION,
+        "csv_header": csv_header(catalog),
+        "methods": {
+            m.id: {
+                "bib": bibtex_entry(catalog, m),
+                "csv": csv_line(csv_row(catalog, m, extra)),
+                "cite": citation_text(catalog, m),
+            }
+            for m in catalog.methods
+        },
+    }
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
 def schema_json(catalog: Catalog) -> str:
     return dump_schema(method_schema(catalog.taxonomy, catalog.venue_names))
 
@@ -213,4 +260,6 @@ def export_files(catalog: Catalog) -> dict[str, str]:
         "data/methods.csv": methods_csv(catalog),
         "data/methods.bib": methods_bib(catalog),
         "data/schema.json": schema_json(catalog),
+        FEED_PATH: additions_atom(catalog),  # the Atom feed of additions (site/feed.py)
+        SELECTION_PATH: selection_json(catalog),
     }

@@ -21,13 +21,36 @@ def on_pre_build(config, **kwargs) -> None:
 
     root = Path(config.config_file_path).resolve().parent.parent
     catalog, found = load_catalog(root, cache=user_cache(root))
+    warnings = [d for d in found if d.severity == "warning"]
     for d in found:
-        (log.error if d.severity == "error" else log.warning)(format_text(d))
+        if d.severity == "error":
+            log.error(format_text(d))
+    if warnings:  # one line, not one per warning on every rebuild; `editsurvey validate` lists them
+        log.info("editsurvey: %d warnings; `editsurvey validate` lists them", len(warnings))
     if catalog is None:
         log.error("editsurvey: the data has errors; still showing the last good pages")
         return
     try:
-        # Only changed files are rewritten, so this settles after one extra rebuild.
+        # Only changed files are rewritten; the server does not watch them (on_serve), so no second rebuild follows.
         prepare(catalog, root, root / "site", hooks=serve_hooks(), atomic=False)
     except BuildError as exc:
         log.error("editsurvey: %s", exc)
+
+
+def on_post_build(config, **kwargs) -> None:
+    """The site search index of what `serve` just rendered (`build` writes it after the engine, for every engine)."""
+    from editsurvey.site.build import BuildError, get_engine
+    from editsurvey.site.search import index_site
+
+    try:
+        index_site(Path(config["site_dir"]), get_engine("mkdocs").chrome.content)
+    except BuildError as exc:
+        log.error("editsurvey: %s", exc)
+
+
+def on_serve(server, config, builder):
+    """Stop watching the docs dir (build/pages): only our pre-build hook writes there, from the data `serve`
+    watches, and the build that runs the hook renders what it wrote. Watching our own writes rebuilt every
+    edit twice."""
+    server.unwatch(config.docs_dir)
+    return server

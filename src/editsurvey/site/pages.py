@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,9 +19,13 @@ from ..catalog import Catalog
 from ..models import MethodRecord
 from ..progress import Progress
 from ..taxonomy import Node
-from . import charts
+from . import charts, gaps
 from .exports import bibtex_entry
+from .lineage import Lineage, method_context, page_context
 from .links import Linker, attr, benchmark_src, md, method_src, node_src, page_src
+from .overview import leaderboard_overview
+from .recordlinks import record_links
+from .search import name_terms
 
 if TYPE_CHECKING:
     from .registry import PageKind
@@ -208,6 +213,7 @@ class SiteRenderer:
         return dict(
             m=m,
             summary=" ".join(m.summary.split()),
+            search_terms=name_terms(m.name, m.aliases),
             link_buttons=buttons,
             classification=classification,
             evidence=[(self.tax.nodes[i], evidence[i]) for i in self.cat.ordered(list(evidence))],
@@ -215,9 +221,11 @@ class SiteRenderer:
             results=results,
             builds_on=[self.cat.by_id[i] for i in (m.builds_on or []) if i in self.cat.by_id],
             built_on_by=self.cat.built_on_by.get(m.id, []),
+            lineage=method_context(self.cat, self.relations, m.id),
             related=self.cat.related(m),
             bibtex=bibtex_entry(self.cat, m),
             file=self.cat.files[m.id],
+            record_links=record_links(self.cat, m),
         )
 
     def axis_index(self, L: Linker, axis_id: str) -> dict[str, Any]:
@@ -259,18 +267,38 @@ class SiteRenderer:
         )
 
     def coverage(self, L: Linker) -> dict[str, Any]:
-        counts = self.cat.coverage()
-        conditions = self.tax.assignable("conditions")
-        tasks = self.tax.assignable("tasks")
-        return dict(
-            counts=counts,
-            conditions=conditions,
-            tasks=tasks,
-            per_condition={c.id: len(self.cat.methods_for(c.id)) for c in conditions},
-            per_task={t.id: len(self.cat.methods_for(t.id)) for t in tasks},
-            total=len(self.cat.methods),
-            gaps=sum(1 for c in conditions for t in tasks if not counts.get((c.id, t.id))),
+        """Coverage and gaps: two heat maps, methods per half-year, the first method of each task and condition."""
+        fields = self.tax.record_fields()
+        strategy, conditions, tasks = fields["strategy"], fields["conditions"], fields["tasks"]
+        by_condition = gaps.heat_map(
+            self.cat, "condition-task", conditions, [(None, self.tax.assignable(conditions))], tasks
         )
+        subs = [(r, [self.tax.nodes[c] for c in self.tax.children[r.id]]) for r in self.tax.roots(strategy)]
+        by_strategy = gaps.heat_map(self.cat, "strategy-task", strategy, [(r, s) for r, s in subs if s], tasks)
+        roots = self.tax.roots(strategy)
+        halves = gaps.per_half_year(self.cat, self.cat.top_strategy)
+        series = [
+            charts.Series(r.label, STRATEGY_CSS[i % len(STRATEGY_CSS)], [c[r.id] for c in halves.values()])
+            for i, r in enumerate(roots)
+        ]
+        return dict(
+            by_condition=by_condition,
+            by_strategy=by_strategy,
+            strategies=roots,
+            timeline_svg=charts.timeline("Methods per half-year by learning strategy", list(halves), series),
+            timeline_rows=[(half, [c[r.id] for r in roots]) for half, c in halves.items()],
+            firsts=[
+                (self.tax.axes[axis], gaps.firsts(self.cat, self.tax.assignable(axis))) for axis in (tasks, conditions)
+            ],
+        )
+
+    @cached_property
+    def relations(self) -> Lineage:
+        """Every `builds_on` relation, indexed once for the lineage page and every method page."""
+        return Lineage(self.cat)
+
+    def lineage(self, L: Linker) -> dict[str, Any]:
+        return page_context(self.cat, self.relations, lambda i: L.url(method_src(i)), STRATEGY_CSS)
 
     def leaderboard(self, L: Linker) -> dict[str, Any]:
         boards = []
@@ -282,6 +310,7 @@ class SiteRenderer:
                     "benchmark": bench,
                     "metric": self.cat.metric(rs.metric),
                     "metric_src": benchmark_src(rs.metric),
+                    "overview": leaderboard_overview(self.cat, rs),
                     "tasks": [
                         {"id": t.id, "label": t.label, "rows": self.cat.leaderboard(rs, t.id)} for t in bench.tasks
                     ],

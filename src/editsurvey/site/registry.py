@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..catalog import Catalog
+from .feed import RECENT_PAGE, recent_context
 from .links import benchmark_src, method_src, node_src, page_src
 
 if TYPE_CHECKING:
@@ -131,11 +132,25 @@ PAGES: list[PageKind] = [
         "matrix", path=page_src("matrix"), template="matrix.md.j2", nav=Nav(("Methods",), "Matrix"), method="matrix"
     ),
     PageKind(
+        "lineage",
+        path=page_src("lineage"),
+        template="lineage.md.j2",
+        nav=Nav(("Methods",), "Lineage"),
+        method="lineage",
+    ),
+    PageKind(
         "coverage",
         path=page_src("coverage"),
         template="coverage.md.j2",
-        nav=Nav(("Methods",), "Coverage"),
+        nav=Nav(("Methods",), "Coverage and gaps"),
         method="coverage",
+    ),
+    PageKind(
+        "recent",
+        path=page_src(RECENT_PAGE),
+        template="recent.md.j2",
+        nav=Nav(("Methods",), "Recently added"),
+        context=lambda r, _: recent_context(r.cat),
     ),
     PageKind(
         "method",

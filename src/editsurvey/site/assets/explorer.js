@@ -10,6 +10,20 @@
   var root = document.getElementById("es-explorer");
   if (!root) return;
 
+  // The text query's URL parameter. Not `q`, which site searches read (Material's opened its dialog over the
+  // explorer for it). Links with the old `q=` are rewritten at once, before any script loaded after this one reads them.
+  var TEXT = "text";
+  (function translateOldQuery() {
+    var p = new URLSearchParams(window.location.search);
+    if (!p.has("q")) return;
+    var out = new URLSearchParams();
+    p.forEach(function (value, key) {
+      if (key === "q") { if (!p.has(TEXT)) out.set(TEXT, value); } else out.append(key, value);
+    });
+    var text = out.toString().replace(/%2C/g, ",");
+    history.replaceState(history.state, "", (text ? "?" + text : window.location.pathname) + window.location.hash);
+  })();
+
   // Facets, columns and sorts come from the axis table in methods.json (prepare()).
   var FACETS = [];
   var SORTS = {
@@ -98,7 +112,7 @@
         _shown: shown,
         _shownOrder: shownOrder,
         _lname: m.name.toLowerCase(),
-        _text: (m.name + " " + m.title + " " + m.summary).toLowerCase().replace(/\s+/g, " "),
+        _text: (m.name + " " + (m.aliases || []).join(" ") + " " + m.title + " " + m.summary).toLowerCase().replace(/\s+/g, " "),
         _code: !!(m.links && m.links.code)
       });
     });
@@ -112,7 +126,7 @@
 
   function readState() {
     var p = new URLSearchParams(window.location.search);
-    var s = { q: p.get("q") || "", venue: list(p.get("venue")), code: p.get("code") === "1",
+    var s = { q: p.get(TEXT) || "", venue: list(p.get("venue")), code: p.get("code") === "1",
               from: p.get("from") ? parseInt(p.get("from"), 10) : null,
               to: p.get("to") ? parseInt(p.get("to"), 10) : null,
               sort: SORTS[p.get("sort")] ? p.get("sort") : DEFAULT_SORT,
@@ -129,7 +143,7 @@
 
   function queryString(s) {
     var p = new URLSearchParams();
-    if (s.q) p.set("q", s.q);
+    if (s.q) p.set(TEXT, s.q);
     FACETS.forEach(function (f) {
       if (s[f.key].length) p.set(f.key, s[f.key].join(","));
       if (s[f.key + "_mode"] === "all") p.set(f.key + "_mode", "all");
@@ -218,7 +232,9 @@
     var html = [];
     html.push('<div class="es-ex-search"><label for="es-q">Search names, titles and summaries</label>' +
               '<input id="es-q" type="search" autocomplete="off" placeholder="e.g. inversion, drag, mask"></div>');
-    html.push('<div class="es-ex-layout"><div class="es-ex-facets" role="group" aria-label="Filters">');
+    html.push(narrowToggle());
+    html.push('<div class="es-ex-layout"><div class="es-ex-facets" id="es-facets" role="group" aria-label="Filters" ' +
+              'data-collapsed="true">');
     FACETS.forEach(function (f) {
       html.push('<fieldset class="es-ex-facet" data-facet="' + f.key + '"><legend>' + esc(f.legend) + "</legend>");
       html.push('<div class="es-ex-mode" role="radiogroup" aria-label="' + esc(f.legend) + ': match mode">' +
@@ -246,8 +262,10 @@
     html.push('<fieldset class="es-ex-facet"><legend>Code</legend><input type="checkbox" id="es-code">' +
               '<label for="es-code">Has official code <span class="es-ex-count" id="es-code-count"></span></label></fieldset>');
     html.push('<button type="button" class="md-button" id="es-clear">Clear all filters</button>');
+    html.push(narrowJump());
     html.push('</div><div class="es-ex-results">');
     html.push('<p class="es-ex-status" id="es-status" role="status" aria-live="polite"></p>');
+    html.push(selectionToolbar());
     // A grid of divs with ARIA table roles rather than a <table>: rows off screen
     // then skip layout (content-visibility), which keeps 1,000 rows fast.
     html.push('<div class="es-ex-table" id="es-table" role="table" aria-label="Methods" aria-describedby="es-status">');
@@ -277,6 +295,8 @@
     els.table = document.getElementById("es-table");
     els.more = document.getElementById("es-more");
     buildRows();
+    selectionInit();
+    narrowInit();
 
     root.addEventListener("change", onChange);
     els.q.addEventListener("input", function () { state.q = els.q.value.trim(); commit(false); });
@@ -336,17 +356,20 @@
 
   function buildRows() {
     var base = root.dataset.methods;
+    // Each cell's opening tag, with its column's label: narrow screens show it (CSS), as they hide the header row.
+    var cell = COLUMNS.map(function (c) { return '<div role="cell" data-label="' + esc(c.label) + '"'; });
+    var last = COLUMNS.length - 1;
     var html = methods.map(function (m) {
       return '<div role="row" class="es-ex-row" data-id="' + esc(m.id) + '">' +
-        '<div role="cell"><a href="' + base + esc(m.id) + '/">' + esc(m.name) + "</a></div>" +
-        '<div role="cell">' + esc(m.title) + "</div>" +
-        '<div role="cell">' + esc(m.venue) + " " + m.year + "</div>" +
-        FACETS.map(function (f) {
-          if (f.record.many) return labelCell([].concat(m[f.record.field] || []));
-          return '<div role="cell">' + (m._shown[f.key] ? esc(nodes[m._shown[f.key]].label) : "&mdash;") + "</div>";
+        cell[0] + '><a href="' + base + esc(m.id) + '/">' + esc(m.name) + "</a></div>" +
+        cell[1] + ">" + esc(m.title) + "</div>" +
+        cell[2] + ">" + esc(m.venue) + " " + m.year + "</div>" +
+        FACETS.map(function (f, i) {
+          if (f.record.many) return labelCell([].concat(m[f.record.field] || []), cell[3 + i]);
+          return cell[3 + i] + ">" + (m._shown[f.key] ? esc(nodes[m._shown[f.key]].label) : "&mdash;") + "</div>";
         }).join("") +
-        '<div role="cell">' + m.date + "</div>" +
-        '<div role="cell">' + (m._code ? '<a href="' + esc(m.links.code) + '">code</a>' : "&mdash;") + "</div></div>";
+        cell[last - 1] + ">" + m.date + "</div>" +
+        cell[last] + ">" + (m._code ? '<a href="' + esc(m.links.code) + '">code</a>' : "&mdash;") + "</div></div>";
     });
     var holder = document.createElement("div");
     holder.innerHTML = html.join("");
@@ -354,10 +377,10 @@
   }
 
   // Short labels as text, full names in the title: few elements per row keeps re-rendering cheap.
-  function labelCell(ids) {
+  function labelCell(ids, open) {
     var full = ids.map(function (id) { return nodes[id].label; }).join(", ");
     var short = ids.map(function (id) { return nodes[id].short; }).join(", ");
-    return '<div role="cell" title="' + esc(full) + '">' + esc(short) + "</div>";
+    return open + ' title="' + esc(full) + '">' + esc(short) + "</div>";
   }
 
   function showRows(count) {
@@ -412,7 +435,161 @@
       else th.removeAttribute("aria-sort");
       th.querySelector(".es-ex-arrow").textContent = active ? (s.dir === "asc" ? " \u25B2" : " \u25BC") : "";
     });
+    narrowRender(s, rows.length);
     root.dataset.ready = "true";
+  }
+
+  // ------------------------------------------------- taking a selection along
+  // Downloads of the current rows (BibTeX, CSV, JSON) and a citation list for the
+  // clipboard. The build writes every method's BibTeX entry, CSV line and citation
+  // into data/selection.json (exports.selection_json), in the formats of the full
+  // exports; it is fetched on first use, so the explorer's own data stays small, and
+  // the browser only concatenates. JSON is the rows' records as methods.json has them.
+  var selection = { data: null, loading: null };
+  var SELECTION_ACTIONS = [
+    { id: "bib", label: "BibTeX", title: "Download the methods shown as BibTeX" },
+    { id: "csv", label: "CSV", title: "Download the methods shown as CSV" },
+    { id: "json", label: "JSON", title: "Download the methods shown as JSON" },
+    { id: "cite", label: "Copy citations", title: "Copy a citation list of the methods shown" }
+  ];
+
+  function selectionToolbar() {
+    return '<div class="es-ex-selection" id="es-selection" role="group" aria-label="Take the methods shown along">' +
+      '<span class="es-ex-selection-label">Take these along:</span> ' +
+      SELECTION_ACTIONS.map(function (a) {
+        return '<button type="button" class="md-button es-ex-take" data-take="' + a.id + '" title="' + esc(a.title) +
+          '">' + esc(a.label) + "</button>";
+      }).join(" ") +
+      ' <span class="es-ex-selection-note" id="es-selection-note" role="status" aria-live="polite"></span></div>';
+  }
+
+  function selectionData() {
+    if (selection.data) return Promise.resolve(selection.data);
+    if (!selection.loading) {
+      var url = root.dataset.source.replace(/methods\.json$/, "selection.json");
+      selection.loading = fetch(url).then(function (response) {
+        if (!response.ok) throw new Error(response.status + " " + response.statusText);
+        return response.json();
+      }).then(function (payload) { selection.data = payload; return payload; },
+              function (error) { selection.loading = null; throw error; });
+    }
+    return selection.loading;
+  }
+
+  function selectionText(kind, payload, rows) {
+    if (kind === "json") {
+      var byId = {};
+      data.methods.forEach(function (m) { byId[m.id] = m; });
+      var out = { version: data.version, taxonomy: data.taxonomy, venues: data.venues,
+                  methods: rows.map(function (m) { return byId[m.id]; }) };
+      return JSON.stringify(out, null, 1) + "\n";
+    }
+    var parts = rows.map(function (m) { return payload.methods[m.id][kind]; });
+    if (kind === "csv") return payload.csv_header + parts.join("");
+    if (kind === "bib") return parts.join("\n");
+    return parts.join("\n") + "\n";
+  }
+
+  function selectionSave(name, type, text) {
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(new Blob([text], { type: type }));
+    link.download = name;
+    link.hidden = true;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(function () { URL.revokeObjectURL(link.href); }, 10000);
+  }
+
+  function selectionCopy(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text).catch(function () { return selectionCopyByCommand(text); });
+    }
+    return selectionCopyByCommand(text);
+  }
+
+  // Pages served over plain HTTP (or a refused permission) have no clipboard API: the old copy command.
+  function selectionCopyByCommand(text) {
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";
+      area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      var ok = document.execCommand("copy");
+      area.remove();
+      if (ok) resolve(); else reject(new Error("the browser refused to copy"));
+    });
+  }
+
+  function selectionTake(kind) {
+    var note = document.getElementById("es-selection-note");
+    var rows = current.slice();
+    if (!rows.length) { note.textContent = "No method is shown: nothing to take along."; return; }
+    var count = rows.length + " method" + (rows.length === 1 ? "" : "s");
+    var ready = kind === "json" ? Promise.resolve(null) : selectionData();
+    ready.then(function (payload) {
+      var text = selectionText(kind, payload, rows);
+      if (kind === "cite") {
+        return selectionCopy(text).then(function () { note.textContent = "Copied citations of " + count + "."; });
+      }
+      var types = { bib: "application/x-bibtex", csv: "text/csv", json: "application/json" };
+      selectionSave("editsurvey-selection." + kind, types[kind] + ";charset=utf-8", text);
+      note.textContent = "Downloaded " + count + " as " + kind.toUpperCase() + ".";
+    }).catch(function (error) {
+      note.textContent = "Could not take the selection along (" + error.message + ").";
+    });
+  }
+
+  function selectionInit() {
+    var bar = document.getElementById("es-selection");
+    bar.addEventListener("click", function (ev) {
+      var button = ev.target.closest("button[data-take]");
+      if (!button) return;
+      ev.stopPropagation();
+      selectionTake(button.dataset.take);
+    });
+    // Fetch the side file when a reader heads for the buttons, so a click can act at once.
+    var warm = function () { selectionData().catch(function () {}); };
+    bar.addEventListener("pointerover", warm, { once: true });
+    bar.addEventListener("focusin", warm, { once: true });
+  }
+
+  // ----------------------------------------------------- narrow screens
+  // Below 60em the facets stand above the results, several screens long: they start collapsed behind a
+  // toggle that counts the active filters, and while open a sticky button jumps to the results. Wide
+  // screens never see either button (CSS), and the facets' collapsed state does not apply there.
+  function narrowToggle() {
+    return '<p class="es-ex-narrow"><button type="button" class="md-button es-ex-filters-toggle" id="es-filters-toggle" ' +
+      'aria-controls="es-facets" aria-expanded="false">Filters <span id="es-filters-active"></span></button></p>';
+  }
+
+  function narrowJump() {
+    return '<button type="button" class="md-button md-button--primary es-ex-to-results" id="es-to-results"></button>';
+  }
+
+  function narrowOpen(open) {
+    document.getElementById("es-facets").dataset.collapsed = open ? "false" : "true";
+    document.getElementById("es-filters-toggle").setAttribute("aria-expanded", open ? "true" : "false");
+  }
+
+  function narrowInit() {
+    document.getElementById("es-filters-toggle").addEventListener("click", function () {
+      narrowOpen(this.getAttribute("aria-expanded") !== "true");
+    });
+    document.getElementById("es-to-results").addEventListener("click", function () {
+      narrowOpen(false);
+      els.status.scrollIntoView({ block: "start" });
+    });
+  }
+
+  function narrowRender(s, count) {
+    var active = (s.from !== null ? 1 : 0) + (s.to !== null ? 1 : 0) + s.venue.length + (s.code ? 1 : 0);
+    FACETS.forEach(function (f) { active += s[f.key].length; });
+    document.getElementById("es-filters-active").textContent = active ? "(" + active + " active)" : "";
+    document.getElementById("es-to-results").textContent = "Show " + count + " result" + (count === 1 ? "" : "s");
   }
 
   // -------------------------------------------------------------- start
