@@ -24,6 +24,7 @@ from rapidfuzz import fuzz
 
 from .dataset import DataSet, Loaded, load_dataset
 from .diagnostics import Diagnostic, sort_diagnostics
+from .gcpause import gc_paused
 from .loader import MAX_FILE_BYTES, Document
 from .models import Benchmark, MethodRecord, Metric, ResultSet, TaxonomyAxis, TaxonomyNode
 from .parsecache import ParseCache
@@ -1028,7 +1029,8 @@ def validate_root(
     root: Path, today: dt.date | None = None, progress: Progress | None = None, cache: ParseCache | None = None
 ) -> tuple[DataSet, list[Diagnostic]]:
     progress = progress or Quiet()
-    data = load_dataset(root, progress, cache)
-    found = check(data, today)
+    with gc_paused():
+        data = load_dataset(root, progress, cache)
+        found = check(data, today)
     progress.close()
     return data, found

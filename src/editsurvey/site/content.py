@@ -12,6 +12,7 @@ from pathlib import Path
 import jinja2
 
 from ..catalog import Catalog
+from ..gcpause import gc_paused
 from .errors import BuildError
 from .exports import export_files
 from .links import attr, page_src
@@ -51,7 +52,8 @@ def site_files(catalog: Catalog, root: Path) -> dict[str, bytes]:
         text = contributing.read_text(encoding="utf-8")
         files["contributing.md"] = site_links(text, set(catalog.taxonomy.axes)).encode("utf-8")
 
-    generated: dict[str, str] = {**render_pages(catalog, set(files)), **export_files(catalog)}
+    with gc_paused():
+        generated: dict[str, str] = {**render_pages(catalog, set(files)), **export_files(catalog)}
     for method in catalog.methods:
         for old in method.former_ids or []:
             generated[f"methods/{old}/index.html"] = redirect_page(f"../{method.id}/")
