@@ -34,7 +34,8 @@ def method_ids(hrefs: list[str]) -> list[str | None]:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("pix2pix", "instructpix2pix"), ("null-text", "null-text-inversion"), ("plug-and-play", "pnp")],
+    [("pix2pix", "instructpix2pix"), ("null-text", "null-text-inversion"), ("plug-and-play", "pnp"),
+     ("p2p", "prompt-to-prompt")],
 )
 def test_query_puts_the_method_first(base, page, text, expected):
     ids = method_ids(site_search(page, base, text))
@@ -62,10 +63,9 @@ def test_author_surname_finds_that_authors_methods_first(base, page, real_site):
     assert set(ids[: len(theirs)]) == theirs, ids
 
 
-def test_p2p_is_not_an_alias(real_site):
-    """"P2P" was not verified on Prompt-to-Prompt's paper page or official repository (only internal link
-    labels there), so the record carries no such alias and the search does not promise it."""
-    assert not real_site.catalog.by_id["prompt-to-prompt"].aliases
+def test_p2p_is_prompt_to_prompts_own_abbreviation(real_site):
+    """The alias comes from the official repository (README link labels p2p-ldm/p2p-stable, file names ptp_*)."""
+    assert real_site.catalog.by_id["prompt-to-prompt"].aliases == ["P2P", "PtP"]
 
 
 def test_search_works_offline(base, page):
