@@ -362,3 +362,9 @@ def test_broken_taxonomy_is_reported_first_without_follow_on_errors(data_root: D
     tasks.write_text(tasks.read_text() + "nodes: [\n")
     found = data_root.validate()
     assert found and all(d.path == "taxonomy/tasks.yaml" for d in found), found
+
+
+def test_aliases_are_plain_names_too(data_root: DataRoot):
+    data_root.method("sample-edit", GOOD_RECORD.replace("name: SampleEdit\n", 'name: SampleEdit\naliases: ["<b>SE</b>"]\n'))
+    found = [(d.code, d.line) for d in data_root.validate()]
+    assert ("markup-in-name", 3) in found

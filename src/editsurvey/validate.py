@@ -209,9 +209,9 @@ def text_is_visible(doc: Document) -> Iterator[Diagnostic]:
 
 
 def names_are_plain(doc: Document) -> Iterator[Diagnostic]:
-    """A `name` holds no `<` or `>`: names are plain text."""
+    """A `name` or alias holds no `<` or `>`: names are plain text."""
     for loc, field_name, text in _texts(doc.data):
-        if field_name == "name" and ("<" in text or ">" in text):
+        if field_name in ("name", "aliases") and ("<" in text or ">" in text):
             yield doc.diagnostic(
                 loc,
                 "markup-in-name",
