@@ -96,3 +96,10 @@ def site_search(page, base: str, query: str, path: str = "/") -> list[str]:
         arg=query, timeout=15000)
     hrefs = page.eval_on_selector_all(".es-search__result a", "as => as.map(a => a.getAttribute('href'))")
     return [h[len(base):] if h.startswith(base) else h for h in hrefs]
+
+
+def expected_ids(catalog, params: dict[str, str]) -> list[str]:
+    """The explorer's rows for a view, by the Python mirror of its rules."""
+    from editsurvey.explorer_query import Query, query
+
+    return [m.id for m in query(catalog, Query.from_params(params, catalog))]

@@ -81,3 +81,10 @@ def page(browser):
     tab.on("pageerror", lambda exc: tab.errors.append(str(exc)))
     yield tab
     context.close()
+
+
+@pytest.fixture(scope="module")
+def site(browser, real_site):
+    """(base URL, catalog): the shared real site, served over HTTP."""
+    with browserkit.serve(real_site.site) as base:
+        yield base, real_site.catalog

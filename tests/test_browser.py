@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlencode
 import pytest
 
 import browserkit
-from browserkit import PAGE, first_page, open_explorer, require_browser, serve, shown_ids, site_search
+from browserkit import PAGE, expected_ids, first_page, open_explorer, require_browser, shown_ids, site_search
 from editsurvey.explorer_query import Query, matches, query
 from sitekit import REPO
 
@@ -21,15 +21,6 @@ ARTIFACTS = REPO / "test-artifacts"
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def site(browser, real_site):
-    """(base URL, catalog): the shared real site, served over HTTP."""
-    with serve(real_site.site) as base:
-        yield base, real_site.catalog
-
-
-def expected_ids(catalog, params: dict[str, str]) -> list[str]:
-    return [m.id for m in query(catalog, Query.from_params(params, catalog))]
 
 
 def current_params(page) -> dict[str, str]:

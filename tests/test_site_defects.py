@@ -19,24 +19,15 @@ import time
 from urllib.parse import parse_qsl
 
 import pytest
-from browserkit import first_page, open_explorer, serve
+from browserkit import expected_ids, first_page, open_explorer
 from sitekit import content, copy_data, free_port, soup, wait_for
 
-from editsurvey.explorer_query import Query, query
+from editsurvey.explorer_query import Query
 from editsurvey.site.content import site_links
 
 PHONE = {"width": 390, "height": 844}
 
 
-@pytest.fixture(scope="module")
-def site(browser, real_site):
-    """(base URL, catalog): the shared real site, served over HTTP."""
-    with serve(real_site.site) as base:
-        yield base, real_site.catalog
-
-
-def expected_ids(catalog, params: dict[str, str]) -> list[str]:
-    return [m.id for m in query(catalog, Query.from_params(params, catalog))]
 
 
 def covered(page, selector: str) -> bool:

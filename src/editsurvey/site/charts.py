@@ -34,18 +34,30 @@ def _nice_max(value: int) -> int:
 CHAR_W = 6.8  # average advance of a 12 px sans-serif character, for sizing labels
 
 
+def _svg_open(title: str, width: float, height: float, css: str = "es-chart") -> list[str]:
+    """The opening of a chart: an accessible <svg> with its title."""
+    svg = (
+        f'<svg class="{css}" role="img" aria-label="{escape(title)}" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
+    )
+    return [svg, f"<title>{escape(title)}</title>"]
+
+
+def _y_grid(parts: list[str], left: int, width: float, top: int, plot_h: int, peak: int, ticks: int = 5) -> None:
+    """Horizontal grid lines with their values, from 0 to `peak`."""
+    for t in range(ticks + 1):
+        value = peak * t // ticks
+        y = top + plot_h - plot_h * t / ticks
+        parts.append(f'<line class="es-grid" x1="{left}" x2="{width}" y1="{y:.1f}" y2="{y:.1f}"/>')
+        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{value}</text>')
+
+
 def horizontal_bars(title: str, bars: list[Bar], css: str = "es-bar") -> str:
     label_w = round(max((len(b.label) for b in bars), default=10) * CHAR_W + 12)
     bar_w, row_h, top = 380, 26, 8
     height = top * 2 + row_h * len(bars)
     peak = _nice_max(max((b.value for b in bars), default=1))
-    parts = [
-        (
-            f'<svg class="es-chart" role="img" aria-label="{escape(title)}" width="{label_w + bar_w + 50}" '
-            f'height="{height}" viewBox="0 0 {label_w + bar_w + 50} {height}" xmlns="http://www.w3.org/2000/svg">'
-        ),
-        f"<title>{escape(title)}</title>",
-    ]
+    parts = _svg_open(title, label_w + bar_w + 50, height)
     for i, bar in enumerate(bars):
         y = top + i * row_h
         width = round(bar_w * bar.value / peak, 1) if peak else 0
@@ -67,19 +79,8 @@ def stacked_columns(title: str, categories: list[str], series: list[Series]) -> 
     peak = _nice_max(max(totals, default=1))
     bottom = 34 + 20 * len(series)  # axis labels, then one legend line per series
     height = top + plot_h + bottom
-    parts = [
-        (
-            f'<svg class="es-chart" role="img" aria-label="{escape(title)}" width="{width}" height="{height}" '
-            f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
-        ),
-        f"<title>{escape(title)}</title>",
-    ]
-    ticks = 5
-    for t in range(ticks + 1):
-        value = peak * t // ticks
-        y = top + plot_h - plot_h * t / ticks
-        parts.append(f'<line class="es-grid" x1="{left}" x2="{width}" y1="{y:.1f}" y2="{y:.1f}"/>')
-        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{value}</text>')
+    parts = _svg_open(title, width, height)
+    _y_grid(parts, left, width, top, plot_h, peak)
     for i, category in enumerate(categories):
         x = left + gap + i * (col_w + gap)
         base = float(top + plot_h)
@@ -118,19 +119,8 @@ def timeline(title: str, periods: list[str], series: list[Series]) -> str:
     peak = _nice_max(max(totals, default=1))
     bottom = 50 + 20 * len(series)  # half labels, year labels, then one legend line per series
     height = top + plot_h + bottom
-    parts = [
-        (
-            f'<svg class="es-chart es-timeline" role="img" aria-label="{escape(title)}" width="{width}" '
-            f'height="{height}" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
-        ),
-        f"<title>{escape(title)}</title>",
-    ]
-    ticks = 5
-    for t in range(ticks + 1):
-        value = peak * t // ticks
-        y = top + plot_h - plot_h * t / ticks
-        parts.append(f'<line class="es-grid" x1="{left}" x2="{width}" y1="{y:.1f}" y2="{y:.1f}"/>')
-        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{value}</text>')
+    parts = _svg_open(title, width, height, "es-chart es-timeline")
+    _y_grid(parts, left, width, top, plot_h, peak)
     for i, period in enumerate(periods):
         x = left + gap + i * (col_w + gap)
         base = float(top + plot_h)
