@@ -179,6 +179,15 @@ def issue_form_command(root: Path | None, check: bool) -> None:
         click.echo(f"{FORM_PATH}: up to date")
 
 
+def summary_option(func):
+    return click.option(
+        "--summary",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Also append a Markdown report to this file (e.g. $GITHUB_STEP_SUMMARY).",
+    )(func)
+
+
 def _site_dir_option(func):
     return click.option(
         "-d",
@@ -524,12 +533,7 @@ def new(
     show_default=True,
     help="markdown for a pull request's job summary, text for the terminal, json for programs.",
 )
-@click.option(
-    "--summary",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Also append the Markdown report to this file (e.g. $GITHUB_STEP_SUMMARY).",
-)
+@summary_option
 def diff_command(root: Path | None, base: str, output_format: str, summary: Path | None) -> None:
     """What the data in the work tree changes in the catalogue compared with git ref BASE.
 
@@ -565,12 +569,7 @@ def diff_command(root: Path | None, base: str, output_format: str, summary: Path
     help="Seconds to wait before trying failed links again; only a second failure counts.",
 )
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True)
-@click.option(
-    "--summary",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Also append a Markdown report to this file (e.g. $GITHUB_STEP_SUMMARY).",
-)
+@summary_option
 def check_links_command(root: Path | None, retry_after: float, output_format: str, summary: Path | None) -> None:
     """Check every external link of the records (needs the network; not for pull requests).
 

@@ -52,6 +52,33 @@ def _y_grid(parts: list[str], left: int, width: float, top: int, plot_h: int, pe
         parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{value}</text>')
 
 
+def _stack(
+    parts: list[str],
+    series: list[Series],
+    i: int,
+    label: str,
+    x: float,
+    col_w: int,
+    base: float,
+    plot_h: int,
+    peak: int,
+    data: bool,
+) -> float:
+    """One column of stacked rectangles (series values at index `i`) from `base` up; returns its top."""
+    for s in series:
+        value = s.values[i]
+        if not value:
+            continue
+        h = plot_h * value / peak
+        base -= h
+        attrs = f' data-series="{escape(s.label)}" data-count="{value}"' if data else ""
+        parts.append(
+            f'<rect class="{s.css}" x="{x}" y="{base:.1f}" width="{col_w}" height="{h:.1f}"{attrs}>'
+            f"<title>{escape(label)}, {escape(s.label)}: {value}</title></rect>"
+        )
+    return base
+
+
 def horizontal_bars(title: str, bars: list[Bar], css: str = "es-bar") -> str:
     label_w = round(max((len(b.label) for b in bars), default=10) * CHAR_W + 12)
     bar_w, row_h, top = 380, 26, 8
@@ -83,17 +110,7 @@ def stacked_columns(title: str, categories: list[str], series: list[Series]) -> 
     _y_grid(parts, left, width, top, plot_h, peak)
     for i, category in enumerate(categories):
         x = left + gap + i * (col_w + gap)
-        base = float(top + plot_h)
-        for s in series:
-            value = s.values[i]
-            if not value:
-                continue
-            h = plot_h * value / peak
-            base -= h
-            parts.append(
-                f'<rect class="{s.css}" x="{x}" y="{base:.1f}" width="{col_w}" height="{h:.1f}">'
-                f"<title>{escape(category)}, {escape(s.label)}: {value}</title></rect>"
-            )
+        base = _stack(parts, series, i, category, x, col_w, top + plot_h, plot_h, peak, data=False)
         parts.append(
             f'<text x="{x + col_w / 2}" y="{top + plot_h + 18}" text-anchor="middle">{escape(category)}</text>'
         )
@@ -123,19 +140,8 @@ def timeline(title: str, periods: list[str], series: list[Series]) -> str:
     _y_grid(parts, left, width, top, plot_h, peak)
     for i, period in enumerate(periods):
         x = left + gap + i * (col_w + gap)
-        base = float(top + plot_h)
         parts.append(f'<g class="es-period" data-period="{escape(period)}" data-total="{totals[i]}">')
-        for s in series:
-            value = s.values[i]
-            if not value:
-                continue
-            h = plot_h * value / peak
-            base -= h
-            parts.append(
-                f'<rect class="{s.css}" x="{x}" y="{base:.1f}" width="{col_w}" height="{h:.1f}" '
-                f'data-series="{escape(s.label)}" data-count="{value}">'
-                f"<title>{escape(period)}, {escape(s.label)}: {value}</title></rect>"
-            )
+        base = _stack(parts, series, i, period, x, col_w, top + plot_h, plot_h, peak, data=True)
         if totals[i]:
             parts.append(f'<text x="{x + col_w / 2}" y="{base - 4:.1f}" text-anchor="middle">{totals[i]}</text>')
         year, _, half = period.partition(" ")
