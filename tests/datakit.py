@@ -44,6 +44,9 @@ evidence:
   mask: Fig. 2
   object-replacement: abstract
   style-change: Fig. 3
+  latent-unet-diffusion: Sec. 4
+  venue: arXiv comments
+backbone: latent-unet-diffusion
 """
 
 

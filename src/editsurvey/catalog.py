@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .dataset import DataSet
 from .diagnostics import Diagnostic, count
-from .models import Benchmark, MethodRecord, Metric, ResultSet, Venue
+from .models import Benchmark, Dataset, MethodRecord, Metric, PublishedResults, ResultSet, Venue
 from .parsecache import ParseCache
 from .progress import Progress
 from .taxonomy import Node, Taxonomy
@@ -36,6 +36,8 @@ class Catalog:
     benchmarks: list[Benchmark] = field(default_factory=list)
     metrics: list[Metric] = field(default_factory=list)
     results: list[ResultSet] = field(default_factory=list)
+    datasets: list[Dataset] = field(default_factory=list)
+    published: list[PublishedResults] = field(default_factory=list)
 
     @classmethod
     def from_dataset(cls, data: DataSet) -> Catalog:
@@ -49,6 +51,8 @@ class Catalog:
             benchmarks=sorted((b.model for b in data.benchmarks), key=lambda b: b.id),
             metrics=sorted((m.model for m in data.metrics), key=lambda m: m.id),
             results=sorted((r.model for r in data.results), key=lambda r: r.id),
+            datasets=sorted((d.model for d in data.datasets), key=lambda d: d.id),
+            published=sorted((p.model for p in data.published), key=lambda p: p.id),
         )
 
     # ------------------------------------------------------------ lookups
@@ -166,6 +170,40 @@ class Catalog:
                 found += [(o, n) for o, n in more if n]
             out[m.id] = found
         return out
+
+    # ------------------------------------------------------------ scope
+    def in_survey_list(self, method: MethodRecord) -> bool:
+        return method.provenance.source == "survey-list"
+
+    def is_extension(self, node_id: str) -> bool:
+        """Whether a taxonomy node is this project's extension rather than the survey's."""
+        node = self.taxonomy.nodes[node_id]
+        axis = self.taxonomy.axes[node.axis]
+        return axis.node_origin(node.node) == "extension"
+
+    @cached_property
+    def survey_scope(self) -> Catalog:
+        """The catalogue as the survey draws it: its list's records, on its own axes and nodes only."""
+        from .scope import survey_scope  # scope builds Catalogs: import late
+
+        return survey_scope(self)
+
+    # ------------------------------------------------------- datasets
+    def dataset(self, dataset_id: str) -> Dataset:
+        return next(d for d in self.datasets if d.id == dataset_id)
+
+    @cached_property
+    def dataset_users(self) -> dict[str, dict[str, list[MethodRecord]]]:
+        """Dataset id -> {"trained_on": methods, "evaluated_on": methods}, by method id."""
+        users: dict[str, dict[str, list[MethodRecord]]] = {
+            d.id: {"trained_on": [], "evaluated_on": []} for d in self.datasets
+        }
+        for method in self.methods:
+            for field_name in ("trained_on", "evaluated_on"):
+                for dataset_id in getattr(method, field_name) or []:
+                    if dataset_id in users:
+                        users[dataset_id][field_name].append(method)
+        return users
 
     # ------------------------------------------------------- benchmarks
     def metric(self, metric_id: str) -> Metric:

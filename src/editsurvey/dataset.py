@@ -23,8 +23,10 @@ from .models import (
     CORE_AXIS_FIELDS,
     FIELD_HINTS,
     Benchmark,
+    Dataset,
     MethodRecord,
     Metric,
+    PublishedResults,
     ResultSet,
     TaxonomyAxis,
     VenueList,
@@ -59,6 +61,8 @@ class DataSet:
     benchmarks: list[Loaded[Benchmark]] = field(default_factory=list)
     metrics: list[Loaded[Metric]] = field(default_factory=list)
     results: list[Loaded[ResultSet]] = field(default_factory=list)
+    datasets: list[Loaded[Dataset]] = field(default_factory=list)
+    published: list[Loaded[PublishedResults]] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files_read: int = 0
     # Stems of every method file, valid or not, so that a broken record does
@@ -405,7 +409,7 @@ def load_dataset(root: Path, progress: Progress | None = None, cache: ParseCache
                     ("kind",),
                     "unknown-kind",
                     f"`kind` is `{kind}`; expected one of: {', '.join(BENCHMARK_KINDS)}",
-                    f"did you mean `{close[0]}`?" if close else "set `kind:` to benchmark, metric or results",
+                    f"did you mean `{close[0]}`?" if close else "set `kind:` to " + ", ".join(BENCHMARK_KINDS),
                 )
             )
             continue
@@ -417,6 +421,10 @@ def load_dataset(root: Path, progress: Progress | None = None, cache: ParseCache
             out.metrics.append(Loaded(doc, parsed))
         elif isinstance(parsed, ResultSet):
             out.results.append(Loaded(doc, parsed))
+        elif isinstance(parsed, Dataset):
+            out.datasets.append(Loaded(doc, parsed))
+        elif isinstance(parsed, PublishedResults):
+            out.published.append(Loaded(doc, parsed))
     if cache is not None:
         cache.save()
     return out

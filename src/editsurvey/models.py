@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 DATE_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
@@ -25,7 +25,8 @@ DOI_PATTERN = r"^10\.[0-9]{4,9}/[-._;()/:A-Za-z0-9]+$"
 Id = Annotated[str, Field(pattern=ID_PATTERN, description="lowercase kebab-case identifier")]
 # Where in a paper (or its official pages) a classification is shown: a pointer, never a quote.
 _POINTER = (
-    r"(abstract|title|project page|repository README|(survey )?(Fig\.|Sec\.|Table|Appendix) "
+    r"(abstract|title|project page|repository README|arXiv comments|publisher page|survey leaderboard|"
+    r"(survey )?(Fig\.|Sec\.|Table|Appendix) "
     r"([A-Z]|[A-Z]?[0-9]+)(\.[0-9]+)*[a-z]?)"
 )
 EVIDENCE_PATTERN = rf"^{_POINTER}(; {_POINTER})*$"
@@ -35,12 +36,14 @@ Evidence = Annotated[
         pattern=EVIDENCE_PATTERN,
         max_length=120,
         description=(
-            "where the paper shows it, e.g. `abstract`, `Fig. 3`, `Sec. 4.2`, `project page`, `repository README`; "
-            "several joined by `; `"
+            "where the paper shows it, e.g. `abstract`, `Fig. 3`, `Sec. 4.2`, `project page`, `repository README`, "
+            "`survey leaderboard` (the survey scored the method on this task); several joined by `; `"
         ),
     ),
 ]
 Url = Annotated[str, Field(pattern=HTTPS_PATTERN, description="an https:// address")]
+# A free pointer into an official source (a file of a repository, a section), for facts outside the taxonomy.
+Pointer = Annotated[str, Field(min_length=1, max_length=200)]
 Text = Annotated[str, Field(min_length=1)]
 
 
@@ -51,12 +54,18 @@ class Strict(BaseModel):
 # ---------------------------------------------------------------- taxonomy
 
 
+NodeOrigin = Literal["survey", "extension"]
+
+
 class TaxonomyNode(Strict):
     id: Id
     label: Text
     short: Text | None = Field(None, description="the survey's abbreviation, where it has one")
     description: Text
     parent: Id | None = Field(None, description="id of the node one level up")
+    origin: NodeOrigin | None = Field(
+        None, description="extension: added by this project, not in the survey; unset: the axis' origin"
+    )
 
 
 FIELD_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -84,7 +93,11 @@ class TaxonomyAxis(Strict):
     facet: Id = Field(description="the explorer's query-string key for this axis")
     levels: list[Id] = Field(min_length=1, description="names of the levels, top first")
     assignable_levels: list[Id] = Field(min_length=1, description="levels a record may name")
+    origin: NodeOrigin = Field("survey", description="survey: the survey's axis; extension: an axis of this project")
     nodes: list[TaxonomyNode] = Field(min_length=1)
+
+    def node_origin(self, node: TaxonomyNode) -> NodeOrigin:
+        return node.origin or self.origin
 
 
 VenueKind = Literal["conference", "workshop", "journal", "preprint"]
@@ -116,9 +129,18 @@ class Links(Strict):
 Origin = Literal["survey", "curated"]
 
 
+SURVEY_POINTER = r"^survey (Sec\.|Table|Fig\.) [0-9]+(\.[0-9]+)*$"
+
+
 class Provenance(Strict):
-    source: Literal["survey-list", "contribution"] = Field(
-        description="survey-list: the paper is in the survey's companion list; contribution: added here"
+    source: Literal["survey-list", "survey-text", "contribution"] = Field(
+        description=(
+            "survey-list: the paper is in the survey's companion list; survey-text: the survey's text discusses it "
+            "but its list does not hold it; contribution: added by this project"
+        )
+    )
+    section: str | None = Field(
+        None, pattern=SURVEY_POINTER, description="for survey-text: where the survey discusses it, e.g. survey Sec. 8.1"
     )
     strategy: Origin = Field(description="who filed the strategy: the survey, or this project's curation")
     conditions: Origin = Field(description="who classified the input conditions")
@@ -126,6 +148,14 @@ class Provenance(Strict):
 
 
 CorrectedField = Literal["title", "venue", "date", "links.paper"]
+
+
+class Version(Strict):
+    """A release of the same model without a paper of its own."""
+
+    name: Text = Field(max_length=80, description="the release's name, as its publisher writes it")
+    date: str = Field(pattern=f"{DATE_PATTERN}|{DAY_PATTERN}", description="YYYY-MM or YYYY-MM-DD of the release")
+    link: Url = Field(description="the official page of the release (model card, repository, announcement)")
 
 
 class MethodRecord(Strict):
@@ -148,11 +178,24 @@ class MethodRecord(Strict):
     also_in: list[Id] | None = Field(
         None, min_length=1, description="further sub-categories where the survey lists the paper"
     )
-    conditions: list[Id] = Field(min_length=1, description="input condition ids")
-    tasks: list[Id] = Field(min_length=1, description="editing task ids")
+    conditions: list[Id] = Field(description="input condition ids (empty only when listed in `unverified`)")
+    tasks: list[Id] = Field(description="editing task ids (empty only when listed in `unverified`)")
+    unverified: list[Id] | None = Field(
+        None,
+        min_length=1,
+        description=(
+            "axis fields (e.g. tasks) whose values no primary source could confirm yet: they are left out, "
+            "and the field may be empty"
+        ),
+    )
     base_model: Text | None = Field(None, max_length=80, description="pretrained model the method builds on")
     evidence: dict[Id, Evidence] | None = Field(
-        None, min_length=1, description="for curated taxonomy ids of this record: where the paper shows each"
+        None,
+        min_length=1,
+        description=(
+            "for curated taxonomy ids of this record (and `venue` for a contributed record's venue): "
+            "where the paper or its official pages show each"
+        ),
     )
     summary: Text = Field(max_length=600, description="one to three sentences, plain text")
     provenance: Provenance
@@ -160,6 +203,13 @@ class MethodRecord(Strict):
         None, min_length=1, description="fields that differ from the survey's list, each with why"
     )
     builds_on: list[Id] | None = Field(None, min_length=1, description="ids of methods this one extends")
+    versions: list[Version] | None = Field(
+        None, min_length=1, description="releases of this model without a new paper, oldest first"
+    )
+    trained_on: list[Id] | None = Field(None, min_length=1, description="ids of datasets the paper trains on")
+    evaluated_on: list[Id] | None = Field(
+        None, min_length=1, description="ids of datasets or benchmarks the paper reports results on"
+    )
     former_ids: list[Id] | None = Field(
         None, min_length=1, description="earlier ids of this record; their pages redirect here"
     )
@@ -196,13 +246,9 @@ def record_model(axes: Iterable[TaxonomyAxis]) -> type[MethodRecord]:
                 continue
             kind: Any = list[Id] if many else Id
             description = f"{axis.plural_label if many else axis.label}: id{'s' if many else ''} from {axis.axis}.yaml"
-            if spec.required and name == spec.field:
-                fields[name] = (
-                    kind,
-                    Field(min_length=1, description=description) if many else Field(description=description),
-                )
-            else:
-                fields[name] = (kind | None, Field(None, description=description))
+            # Optional in the model even when `required`: a record may declare the field `unverified`, so the
+            # requirement is a rule (scope_rules.required_axis_fields), not a type.
+            fields[name] = (kind | None, Field(None, description=description))
         if spec.field not in Provenance.model_fields:
             origins[spec.field] = (Origin | None, Field(None, description=f"who classified the {axis.noun}"))
     if not fields:
@@ -237,6 +283,9 @@ class Benchmark(Strict):
     images: int = Field(ge=1)
     image_source: Url | None = None
     url: Url | None = Field(None, description="where the benchmark can be downloaded")
+    conditions: list[Id] | None = Field(
+        None, min_length=1, description="input condition ids every case gives the method (e.g. text)"
+    )
     tasks: list[BenchmarkTask] = Field(min_length=1)
     cases: list[BenchmarkCase] | None = None
 
@@ -266,6 +315,7 @@ class Metric(Strict):
     factors: list[MetricFactor] | None = None
     formula: Text | None = None
     prompt_template: Url | None = None
+    source: Text | None = Field(None, max_length=300, description="where the metric is defined (paper section, file)")
 
 
 class Source(Strict):
@@ -289,7 +339,155 @@ class ResultSet(Strict):
     results: list[Result] = Field(min_length=1)
 
 
-BENCHMARK_KINDS: dict[str, type[Strict]] = {"benchmark": Benchmark, "metric": Metric, "results": ResultSet}
+class DatasetSize(Strict):
+    count: int = Field(ge=1, description="how many, as the source states it")
+    qualifier: Literal["exactly", "about", "over"] = Field(
+        "exactly", description="about: the source gives a rounded figure (2.5 million); over: a lower bound (10K+)"
+    )
+    unit: Text = Field(max_length=60, description="of what: image pairs, editing prompts, images")
+
+
+class DatasetPaper(Strict):
+    title: Text = Field(max_length=300)
+    arxiv: str | None = Field(None, pattern=ARXIV_PATTERN, description="arXiv identifier without version, quoted")
+    url: Url | None = Field(None, description="the paper's page, when it has no arXiv id")
+
+
+class DatasetLinks(Strict):
+    code: Url | None = Field(None, description="the official repository")
+    data: Url | None = Field(None, description="where the data can be downloaded")
+    project: Url | None = Field(None, description="the official project page")
+
+
+class Dataset(Strict):
+    """An editing dataset or benchmark that methods train or are evaluated on."""
+
+    kind: Literal["dataset"]
+    id: Id
+    name: Text = Field(max_length=60)
+    purpose: Literal["training", "evaluation", "both"] = Field(
+        description="training: methods learn from it; evaluation: a benchmark; both"
+    )
+    description: Text = Field(max_length=600, description="what it contains, in one to three sentences")
+    size: DatasetSize | None = None
+    construction: Text | None = Field(None, max_length=600, description="how its pairs or prompts were made")
+    languages: list[Annotated[str, Field(pattern=r"^[a-z]{2}$")]] | None = Field(
+        None, min_length=1, description="ISO 639-1 codes of its instructions or prompts"
+    )
+    licence: Text | None = Field(None, max_length=80, description="as the official repository or data card states it")
+    paper: DatasetPaper | None = None
+    links: DatasetLinks | None = None
+    evidence: dict[Literal["description", "size", "construction", "licence", "languages"], Pointer] | None = Field(
+        None,
+        min_length=1,
+        description="where the paper or the official repository states each fact (a file or section)",
+    )
+    added: str | None = Field(None, pattern=DAY_PATTERN, description="YYYY-MM-DD the record entered the catalogue")
+
+
+class Judge(Strict):
+    model: Text = Field(max_length=80, description="the judging model, as the source names it")
+    version: Text | None = Field(None, max_length=80, description="its version or snapshot, when the source names it")
+
+
+class ResultSource(Strict):
+    """Where the numbers are printed: a table of a paper, or a file of a repository at a commit."""
+
+    arxiv: str | None = Field(None, pattern=ARXIV_PATTERN, description="the paper that prints the numbers")
+    table: str | None = Field(
+        None, pattern=r"^Table [A-Z]?[0-9]+[a-z]?$", description="the table that prints them, e.g. Table 3"
+    )
+    repository: Url | None = Field(None, description="a repository that holds the numbers in a file")
+    path: str | None = Field(None, pattern=r"^[A-Za-z0-9._/-]+$", description="the file in that repository")
+    commit: str | None = Field(None, pattern=r"^[0-9a-f]{40}$", description="the commit the numbers were read at")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> ResultSource:
+        repo = self.repository is not None and self.path is not None and self.commit is not None
+        partial_repo = len({self.repository is None, self.path is None, self.commit is None}) > 1
+        paper = self.arxiv is not None and self.table is not None
+        if partial_repo or (repo and self.arxiv) or not (repo or paper):
+            raise ValueError(
+                "give `arxiv` and `table`, or `repository`, `path` and `commit` (and `table` if the file has one)"
+            )
+        return self
+
+    @property
+    def url(self) -> str:
+        if self.arxiv:
+            return f"https://arxiv.org/abs/{self.arxiv}"
+        return f"{self.repository}/blob/{self.commit}/{self.path}"
+
+    @property
+    def label(self) -> str:
+        if self.arxiv:
+            return f"arXiv {self.arxiv}, {self.table}"
+        return f"{self.path}{f' ({self.table})' if self.table else ''} at {str(self.commit)[:7]}"
+
+
+class ResultRow(Strict):
+    method: Id | None = Field(None, description="the method's record id")
+    system: Text | None = Field(None, max_length=80, description="a system without a record (e.g. a closed model)")
+    checkpoint: Text | None = Field(None, max_length=80, description="checkpoint or version, as the source names it")
+    variant: Text | None = Field(
+        None, max_length=80, description="an inference mode of the same checkpoint, as the source names it (with CoT)"
+    )
+    scores: dict[Id, float] = Field(min_length=1, description="metric id -> the number as printed")
+
+    @model_validator(mode="after")
+    def _one_name(self) -> ResultRow:
+        if (self.method is None) == (self.system is None):
+            raise ValueError("name the row with exactly one of `method` (a record id) or `system`")
+        return self
+
+
+class PublishedResults(Strict):
+    """One table of one source, in one setting: the rows compare only with rows of the same setting."""
+
+    kind: Literal["published-results"]
+    id: Id
+    benchmark: Id = Field(description="the id of a dataset record (or a benchmark)")
+    version: Text | None = Field(None, max_length=40, description="the benchmark's version, when the source names it")
+    subset: Text | None = Field(
+        None,
+        max_length=60,
+        description="the part of the benchmark scored, e.g. full; leave out when the source does not say",
+    )
+    language: str | None = Field(
+        None,
+        pattern=r"^[a-z]{2}$",
+        description="ISO 639-1 code of the prompts scored; leave out when the source does not say",
+    )
+    judge: Judge | None = Field(None, description="the model that scores, for judged metrics")
+    metrics: list[Id] = Field(min_length=1, description="metric ids, in the table's order")
+    rank_by: Id | None = Field(None, description="the metric the table ranks by (its overall score); else the first")
+    source: ResultSource
+    rows: list[ResultRow] = Field(min_length=1)
+
+    @property
+    def fully_stated(self) -> bool:
+        """Whether the source names the subset, the language and the judge."""
+        return bool(self.subset and self.language and self.judge)
+
+    def setting(self) -> tuple[str, str, str, str, str, str, str]:
+        """What must be equal for two rows to be compared.
+
+        A setting the source leaves partly unstated is not known to equal any
+        other source's: it is qualified by this file, so its rows are compared
+        only with the rows of the same table.
+        """
+        model, version = (self.judge.model, self.judge.version or "") if self.judge else ("", "")
+        own = "" if self.fully_stated else self.id
+        return (self.benchmark, self.version or "", self.subset or "", self.language or "", model, version, own)
+
+
+BENCHMARK_KINDS: dict[str, type[Strict]] = {
+    "benchmark": Benchmark,
+    "metric": Metric,
+    "results": ResultSet,
+    "dataset": Dataset,
+    "published-results": PublishedResults,
+}
 
 
 # Field-specific help for the diagnostics that pydantic's messages lack.

@@ -88,7 +88,8 @@ def _folded(key: str, text: str, indent: str = "") -> list[str] | None:
 def _list_lines(key: str, items: list[Any], indent: str = "") -> list[str]:
     rendered = [scalar(i) for i in items]
     flow = f"{indent}{key}: [{', '.join(rendered)}]"
-    simple = all(isinstance(i, str) and _plain_ok(i) and "," not in i for i in items)
+    # Flow indicators end a plain scalar inside [...]: items holding them go in block style.
+    simple = all(isinstance(i, str) and _plain_ok(i) and not re.search(r"[,\[\]{}]", i) for i in items)
     if key not in BLOCK_LISTS and simple and len(flow) <= FLOW_WIDTH:
         return [flow]
     return [f"{indent}{key}:", *(f"{indent}  - {r}" for r in rendered)]
@@ -120,10 +121,23 @@ def _field_lines(key: str, value: Any, order: Callable[[str], Any] | None) -> li
             lines.append(f"  {k}: {scalar(v, quoted=(key, k) in ALWAYS_QUOTED)}")
         return lines
     if isinstance(value, list):
+        if value and all(isinstance(i, dict) for i in value):
+            return [f"{key}:", *(f"  - {_flow_mapping(key, item)}" for item in value)]
         if any(isinstance(i, (dict, list)) for i in value):
             raise FormatRefused(f"`{key}` holds nested structures that records do not have")
         return _list_lines(key, _ordered(key, value, order))
     return [f"{key}: {scalar(value)}"]
+
+
+def _flow_mapping(key: str, item: dict[str, Any]) -> str:
+    """One list item of plain fields (a version) as a flow mapping on one line."""
+    if any(isinstance(v, (dict, list)) for v in item.values()):
+        raise FormatRefused(f"`{key}` holds nested structures that records do not have")
+
+    def flow(v: Any) -> str:
+        return json.dumps(v, ensure_ascii=False) if isinstance(v, str) and re.search(r"[,\[\]{}]", v) else scalar(v)
+
+    return "{" + ", ".join(f"{k}: {flow(v)}" for k, v in item.items()) + "}"
 
 
 def format_record(
@@ -131,7 +145,11 @@ def format_record(
 ) -> str:
     """Canonical text for record data. `order` sorts taxonomy ids (taxonomy order)."""
     comments = comments or Comments()
-    keys = [k for k in FIELD_ORDER if k in data] + [k for k in data if k not in FIELD_ORDER]
+    # Fields the model does not declare are those of axes added as data: they follow the survey's axes.
+    extra = [k for k in data if k not in FIELD_ORDER]
+    keys = [k for k in FIELD_ORDER if k in data]
+    at = keys.index("tasks") + 1 if "tasks" in keys else len(keys)
+    keys[at:at] = extra
     out = [SCHEMA_COMMENT]
     for key in keys:
         value = data[key]

@@ -10,6 +10,7 @@ the codes reported while files are read (scope "file"), so that
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import inspect
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -35,6 +36,12 @@ SCOPES: dict[str, str] = {
 }
 
 
+def suggest(value: str, candidates: Iterable[str]) -> str | None:
+    """`did you mean …?` for the closest candidate, if one is close."""
+    close = difflib.get_close_matches(value, sorted(set(candidates)), n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else None
+
+
 @dataclass
 class Context:
     """What the rules look at: the data set, its taxonomy and today's date, plus indices built once."""
@@ -52,7 +59,8 @@ class Context:
         yield from (loaded.doc for loaded in self.data.axes.values())
         if self.data.venues:
             yield self.data.venues.doc
-        for group in (self.data.methods, self.data.benchmarks, self.data.metrics, self.data.results):
+        data = self.data
+        for group in (data.methods, data.benchmarks, data.metrics, data.results, data.datasets, data.published):
             yield from (loaded.doc for loaded in group)
 
     @cached_property
@@ -90,6 +98,19 @@ class Context:
     @cached_property
     def metrics_by_id(self) -> dict[str, Metric]:
         return {m.model.id: m.model for m in self.data.metrics}
+
+    @cached_property
+    def survey_scored(self) -> set[tuple[str, str]]:
+        """(method id, task or condition id) of every score in the survey's leaderboard (the `results` files)."""
+        scored: set[tuple[str, str]] = set()
+        for loaded in self.data.results:
+            bench = self.benchmarks_by_id.get(loaded.model.benchmark)
+            tasks = {t.id: t.task for t in bench.tasks} if bench else {}
+            scored |= {(r.method, tasks[r.task]) for r in loaded.model.results if r.task in tasks}
+            # The conditions every case of the benchmark gives: each scored method took them.
+            conditions = (bench.conditions or []) if bench else []
+            scored |= {(r.method, c) for r in loaded.model.results for c in conditions}
+        return scored
 
 
 @dataclass(frozen=True)

@@ -12,16 +12,16 @@ reported while reading (see rules.py for Rule, Context and the scopes).
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
+from . import results_rules, scope_rules
 from .dataset import DataSet, Loaded, load_dataset
 from .diagnostics import Diagnostic, sort_diagnostics
 from .gcpause import gc_paused
@@ -29,15 +29,10 @@ from .loader import MAX_FILE_BYTES, Document
 from .models import Benchmark, MethodRecord, Metric, ResultSet, TaxonomyAxis, TaxonomyNode
 from .parsecache import ParseCache
 from .progress import Progress, Quiet
-from .rules import Context, Rule
+from .rules import Context, Rule, suggest
 
 TITLE_SIMILARITY = 92  # rapidfuzz ratio (0-100) above which two titles are "nearly identical"
 MAX_SUMMARY_SENTENCES = 3
-
-
-def suggest(value: str, candidates: Iterable[str]) -> str | None:
-    close = difflib.get_close_matches(value, sorted(set(candidates)), n=1, cutoff=0.6)
-    return f"did you mean `{close[0]}`?" if close else None
 
 
 def today_utc() -> dt.date:
@@ -431,7 +426,7 @@ def evidence_names_listed_ids(item: Loaded[MethodRecord], ctx: Context) -> Itera
     # The survey's fields count even when their axis file is broken (that error is reported on its own).
     listed |= {rec.strategy, *(rec.also_in or []), *rec.conditions, *rec.tasks}
     for node_id in rec.evidence or {}:
-        if node_id not in listed:
+        if node_id not in listed and node_id != "venue":  # venue evidence: venue_has_evidence
             yield doc.diagnostic(
                 ("evidence", node_id),
                 "evidence-unknown-id",
@@ -443,15 +438,20 @@ def evidence_names_listed_ids(item: Loaded[MethodRecord], ctx: Context) -> Itera
 
 def curated_values_have_evidence(item: Loaded[MethodRecord], ctx: Context) -> Iterator[Diagnostic]:
     """Every value of an axis the record marks `curated` says where the paper shows it."""
-    rec, doc = item.model, item.doc
+    rec, doc, tax = item.model, item.doc, ctx.taxonomy
     evidence = rec.evidence or {}
-    for axis in ctx.taxonomy.axes.values():
-        if getattr(rec.provenance, axis.record.field, None) != "curated":
-            continue
+    for axis in tax.axes.values():
+        curated = getattr(rec.provenance, axis.record.field, None) == "curated" or axis.origin == "extension"
         value = getattr(rec, axis.record.field, None)
         values = [value] if isinstance(value, str) else list(value or [])
         for i, node_id in enumerate(values):
-            if node_id not in evidence and node_id in ctx.taxonomy.nodes:  # unknown ids are errors of their own
+            node = tax.nodes.get(node_id)
+            if node is None:
+                continue  # unknown ids are errors of their own
+            # The survey never classifies with this project's extension nodes: those values are always curated.
+            if not curated and axis.node_origin(node.node) != "extension":
+                continue
+            if node_id not in evidence:
                 loc = (axis.record.field,) if isinstance(value, str) else (axis.record.field, i)
                 yield doc.diagnostic(
                     loc,
@@ -459,7 +459,6 @@ def curated_values_have_evidence(item: Loaded[MethodRecord], ctx: Context) -> It
                     f"curated {axis.noun} `{node_id}` has no evidence",
                     f"add `evidence: {{{node_id}: <where the paper shows it, e.g. abstract "
                     "or Fig. 2>}`, or remove the value if the paper does not show it",
-                    severity="warning",
                 )
 
 
@@ -883,7 +882,7 @@ RULES: list[Rule] = [
             "symlink-outside-root": "a symbolic link points outside the data root",
             "wrong-extension": "a data file ends in `.yml` (or another case of `.yaml`)",
             "stray-file": "a data folder holds something that is not a `.yaml` file",
-            "unknown-kind": "a file under benchmarks/ has a `kind` other than benchmark, metric or results",
+            "unknown-kind": "a file under benchmarks/ has a `kind` the models do not define",
         },
         about="dataset.py: the folders and files of the data root",
     ),
@@ -928,6 +927,11 @@ RULES: list[Rule] = [
         node_ancestry,
     ),
     Rule("taxonomy", {"duplicate-venue": "a venue listed twice"}, venues_unique),
+    Rule(
+        "taxonomy",
+        {"origin-mismatch": "a node marked as the survey's below an extension node"},
+        scope_rules.extension_below_extension,
+    ),
     # Each method record.
     Rule("record", {"id-mismatch": "a record's id differs from its file name"}, record_id_is_file_name),
     Rule(
@@ -937,9 +941,26 @@ RULES: list[Rule] = [
     ),
     Rule(
         "record",
-        {"missing-evidence": "a curated condition or task without `evidence` (a warning until every record has it)"},
+        {"missing-evidence": "a curated value (or a venue a contributed record names) without `evidence`"},
         curated_values_have_evidence,
-        severity="warning",
+    ),
+    Rule("record", {}, scope_rules.venue_has_evidence, also=("missing-evidence", "evidence-unknown-id")),
+    Rule(
+        "record",
+        {},
+        scope_rules.required_axis_fields,
+        also=("empty-value", "missing-field", "unknown-id", "bad-provenance"),
+    ),
+    Rule(
+        "record",
+        {"evidence-not-in-leaderboard": "a `survey leaderboard` pointer for a task the leaderboard does not score"},
+        scope_rules.leaderboard_evidence_holds,
+    ),
+    Rule(
+        "record",
+        {"missing-section": "a record from the survey's text without `provenance.section`"},
+        scope_rules.survey_text_has_section,
+        also=("bad-provenance",),
     ),
     Rule(
         "record",
@@ -987,6 +1008,12 @@ RULES: list[Rule] = [
     Rule("methods", {"self-reference": "a method that lists itself in `builds_on`"}, builds_on_not_self),
     Rule("methods", {"unknown-method": "a method id that no record has"}, builds_on_known),
     Rule("methods", {"builds-on-cycle": "`builds_on` links that form a cycle"}, builds_on_acyclic),
+    Rule(
+        "methods",
+        {"unknown-dataset": "`trained_on` or `evaluated_on` names no dataset record"},
+        results_rules.method_datasets_known,
+        also=("duplicate-item",),
+    ),
     # Benchmarks, metrics and result sets.
     Rule("benchmarks", {}, benchmark_ids_unique, also=("duplicate-id",)),
     Rule("benchmarks", {}, benchmark_tasks_unique, also=("duplicate-item",)),
@@ -1007,6 +1034,19 @@ RULES: list[Rule] = [
         "benchmarks",
         {"out-of-range": "a mean outside the metric's scale, or an impossible standard deviation"},
         results_in_range,
+    ),
+    Rule("benchmarks", {}, results_rules.dataset_ids_unique, also=("duplicate-id",)),
+    Rule(
+        "benchmarks",
+        {},
+        results_rules.published_benchmark_known,
+        also=("unknown-benchmark", "unknown-metric", "duplicate-item"),
+    ),
+    Rule(
+        "benchmarks",
+        {},
+        results_rules.published_rows_valid,
+        also=("unknown-method", "duplicate-result", "unknown-id", "out-of-range"),
     ),
     # Reported by `editsurvey check-links`, not by validate.
     Rule("links", {"dead-link": "an external link that failed twice"}, about="cli.py: `editsurvey check-links`"),

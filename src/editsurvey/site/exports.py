@@ -12,6 +12,7 @@ import json
 import re
 from typing import Any
 
+from ..boards import reported_by
 from ..catalog import Catalog
 from ..models import MethodRecord
 from ..schema import dumps as dump_schema
@@ -38,8 +39,13 @@ def taxonomy_dict(catalog: Catalog) -> dict[str, Any]:
             "description": axis.description,
             "levels": axis.levels,
             "assignable_levels": axis.assignable_levels,
+            "origin": axis.origin,
             "nodes": [
-                {**n.node.model_dump(mode="json", exclude_none=True), "level": n.level}
+                {
+                    **n.node.model_dump(mode="json", exclude_none=True),
+                    "level": n.level,
+                    "origin": axis.node_origin(n.node),
+                }
                 for n in catalog.taxonomy.axis_nodes(axis_id)
             ],
         }
@@ -253,9 +259,87 @@ def schema_json(catalog: Catalog) -> str:
     return dump_schema(method_schema(catalog.taxonomy, catalog.venue_names))
 
 
+RESULT_COLUMNS = [
+    "benchmark",
+    "benchmark_version",
+    "subset",
+    "language",
+    "judge",
+    "judge_version",
+    "metric",
+    "score",
+    "method",
+    "system",
+    "checkpoint",
+    "reported_by",
+    "source_url",
+    "source_arxiv",
+    "source_table",
+    "source_repository",
+    "source_path",
+    "source_commit",
+    "results_file",
+]
+
+
+def result_rows(catalog: Catalog) -> list[dict[str, Any]]:
+    """Every published score as one flat row that carries its whole setting and source."""
+    rows = []
+    for results in catalog.published:
+        judge = results.judge
+        source = results.source
+        for row in results.rows:
+            method = catalog.by_id.get(row.method) if row.method else None
+            for metric_id in results.metrics:
+                if metric_id not in row.scores:
+                    continue
+                rows.append(
+                    {
+                        "benchmark": results.benchmark,
+                        "benchmark_version": results.version,
+                        "subset": results.subset,
+                        "language": results.language,
+                        "judge": judge.model if judge else None,
+                        "judge_version": judge.version if judge else None,
+                        "metric": metric_id,
+                        "score": row.scores[metric_id],
+                        "method": row.method,
+                        "system": row.system,
+                        "checkpoint": row.checkpoint,
+                        "reported_by": reported_by(row, results, method),
+                        "source_url": source.url,
+                        "source_arxiv": source.arxiv,
+                        "source_table": source.table,
+                        "source_repository": source.repository,
+                        "source_path": source.path,
+                        "source_commit": source.commit,
+                        "results_file": results.id,
+                    }
+                )
+    return rows
+
+
+def results_csv(catalog: Catalog) -> str:
+    lines = [
+        csv_line([csv_cell("" if row[c] is None else row[c]) for c in RESULT_COLUMNS]) for row in result_rows(catalog)
+    ]
+    return csv_line(RESULT_COLUMNS) + "".join(lines)
+
+
+def results_json(catalog: Catalog) -> str:
+    payload = {
+        "version": EXPORT_VERSION,
+        "datasets": [d.model_dump(mode="json", exclude_none=True) for d in catalog.datasets],
+        "results": [{k: v for k, v in row.items() if v is not None} for row in result_rows(catalog)],
+    }
+    return json.dumps(payload, indent=1, ensure_ascii=False) + "\n"
+
+
 def export_files(catalog: Catalog) -> dict[str, str]:
     """Path under the site -> content."""
     return {
+        "data/results.csv": results_csv(catalog),
+        "data/results.json": results_json(catalog),
         "data/methods.json": methods_json(catalog),
         "data/methods.csv": methods_csv(catalog),
         "data/methods.bib": methods_bib(catalog),

@@ -35,6 +35,11 @@ def benchmark_src(item_id: str) -> str:
     return f"benchmarks/{item_id}/index.md"
 
 
+def dataset_src(dataset_id: str) -> str:
+    """Source of a dataset's page (its published results included)."""
+    return f"datasets/{dataset_id}/index.md"
+
+
 def method_src(method_id: str) -> str:
     return f"methods/{method_id}/index.md"
 

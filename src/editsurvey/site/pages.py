@@ -15,14 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
+from ..boards import Board, boards_for
 from ..catalog import Catalog
-from ..models import MethodRecord
+from ..models import CORE_AXIS_FIELDS, MethodRecord
 from ..progress import Progress
 from ..taxonomy import Node
 from . import charts, gaps
 from .exports import bibtex_entry
 from .lineage import Lineage, method_context, page_context
-from .links import Linker, attr, benchmark_src, md, method_src, node_src, page_src
+from .links import Linker, attr, benchmark_src, dataset_src, md, method_src, node_src, page_src
 from .overview import leaderboard_overview
 from .recordlinks import record_links
 from .search import name_terms
@@ -51,6 +52,8 @@ def _env() -> jinja2.Environment:
         meta=front_matter_value,
         method_src=method_src,
         node_src=node_src,
+        dataset_src=dataset_src,
+        benchmark_src=benchmark_src,
         fixed=fixed_point,
     )
     return env
@@ -91,6 +94,7 @@ class SiteRenderer:
             axis.noun.capitalize() + ("s" if axis.record.many else "") for axis in self.tax.axes.values()
         ]
         self.env.globals["table_cells"] = self.table_cells
+        self.env.globals["is_extension"] = self.cat.is_extension
 
     def table_cells(self, m: MethodRecord) -> list[list[tuple[str, str]]]:
         """A method's taxonomy cells in method tables: (escaped label, page) per node, one list per axis.
@@ -125,6 +129,8 @@ class SiteRenderer:
                 kids = [self.tax.nodes[c] for c in self.tax.children.get(n.id, [])]
                 label = f'<a href="{L.url(node_src(axis, n.id))}">{attr(n.label)}</a>'
                 short = f' <abbr title="survey abbreviation">{attr(n.node.short)}</abbr>' if n.node.short else ""
+                if self.cat.is_extension(n.id):
+                    short += ' <span class="es-ext" title="added by this project, not in the survey">ext.</span>'
                 count = f' <span class="es-count" title="methods">{counts[n.id]}</span>'
                 inner = branch(kids) if kids else ""
                 items.append(f'<li class="es-level-{n.depth}">{label}{short}{count}{inner}</li>')
@@ -137,6 +143,7 @@ class SiteRenderer:
         for n in self.tax.axis_nodes(axis):
             count = len(self.cat.methods_for(n.id))
             short = f" ({md(n.node.short)})" if n.node.short else ""
+            short += " *(this project's extension)*" if self.cat.is_extension(n.id) else ""
             lines.append(
                 f"{'    ' * n.depth}- [{md(n.label)}]({L.md(node_src(axis, n.id))}){short}: "
                 f"{count} method{'' if count == 1 else 's'}"
@@ -157,7 +164,30 @@ class SiteRenderer:
             n_code=sum(1 for m in self.cat.methods if m.links.code),
             newest=self.by_date(self.cat.methods)[:8],
             has_contributing="contributing.md" in self.handwritten,
+            reach=self.reach(),
             tree=lambda axis: self._tree_html(L, axis),
+        )
+
+    def reach(self) -> dict[str, Any]:
+        """How far the catalogue goes beyond the survey: records by origin, extension axes and nodes."""
+        sources = Counter(m.provenance.source for m in self.cat.methods)
+        beyond = [m for m in self.cat.methods if m.provenance.source != "survey-list"]
+        extension_axes = [a for a in self.tax.axes.values() if a.origin == "extension"]
+        extension_nodes = [
+            n
+            for n in self.tax.nodes.values()
+            if self.cat.is_extension(n.id) and self.tax.axes[n.axis].origin != "extension"
+        ]
+        return dict(
+            survey_list=sources["survey-list"],
+            survey_text=sources["survey-text"],
+            added=sources["contribution"],
+            newest_beyond=max((m.date for m in beyond), default=None),
+            newest_survey=max((m.date for m in self.cat.methods if m.provenance.source == "survey-list"), default=None),
+            extension_axes=extension_axes,
+            extension_nodes=extension_nodes,
+            n_published=sum(len(p.rows) for p in self.cat.published),
+            n_datasets=len(self.cat.datasets),
         )
 
     def methods_index(self, L: Linker) -> dict[str, Any]:
@@ -181,13 +211,24 @@ class SiteRenderer:
                 paths = [[self.tax.nodes[leaf]] for leaf in self.cat.ordered(leaves)]
             else:  # one node (plus `also` lists): shown with its ancestors
                 paths = [[self.tax.nodes[i] for i in self.tax.ancestors(leaf)] for leaf in leaves]
-            if paths:
+            if not paths and axis.record.field in (m.unverified or []):
+                classification.append(
+                    {
+                        "label": axis.plural_label,
+                        "paths": [],
+                        "many": axis.record.many,
+                        "origin": None,
+                        "unverified": True,
+                    }
+                )
+            elif paths:
                 classification.append(
                     {
                         "label": axis.plural_label,
                         "paths": paths,
                         "many": axis.record.many,
                         "origin": getattr(m.provenance, axis.record.field, None),
+                        "unverified": False,
                     }
                 )
         results = []
@@ -210,7 +251,16 @@ class SiteRenderer:
                 }
             )
         evidence = {i: pointer for i, pointer in (m.evidence or {}).items() if i in self.tax.nodes}
+        datasets = [
+            (label, [self.cat.dataset(i) for i in ids if i in known])
+            for known in [{d.id for d in self.cat.datasets}]
+            for label, ids in (("Trained on", m.trained_on or []), ("Evaluated on", m.evaluated_on or []))
+            if ids
+        ]
         return dict(
+            venue_evidence=(m.evidence or {}).get("venue"),
+            datasets=datasets,
+            published=self.published_for(m.id),
             m=m,
             summary=" ".join(m.summary.split()),
             search_terms=name_terms(m.name, m.aliases),
@@ -239,6 +289,7 @@ class SiteRenderer:
             crumbs=[self.tax.nodes[i] for i in n.path[:-1]],
             children=children,
             counts={c.id: len(self.cat.methods_for(c.id)) for c in children},
+            extension=self.cat.is_extension(n.id),
             methods=self.by_name(self.cat.methods_for(n.id)),
         )
 
@@ -316,7 +367,12 @@ class SiteRenderer:
                     ],
                 }
             )
-        return dict(boards=boards)
+        later = [
+            (self.cat.dataset(dataset_id), boards, sum(len(b.rows) for b in boards))
+            for dataset_id, boards in self.boards.items()
+            if boards
+        ]
+        return dict(boards=boards, later=later)
 
     def benchmark(self, L: Linker, bench_id: str) -> dict[str, Any]:
         bench = self.cat.benchmark(bench_id)
@@ -363,6 +419,11 @@ class SiteRenderer:
                 "es-bar es-bar--c",
             ),
             ("Methods per editing task", "Task", bars_for(self.tax.assignable("tasks")), "es-bar es-bar--t"),
+            *(
+                (f"Methods per {axis.noun}", axis.label, bars_for(self.tax.assignable(axis_id)), "es-bar")
+                for axis_id, axis in self.tax.axes.items()
+                if axis.record.field not in CORE_AXIS_FIELDS
+            ),
             ("Methods per venue", "Venue", venue_bars, "es-bar es-bar--v"),
         ]:
             bar_charts.append(
@@ -375,8 +436,80 @@ class SiteRenderer:
             bar_charts=bar_charts,
         )
 
+    @cached_property
+    def boards(self) -> dict[str, list[Board]]:
+        """Every benchmark's boards of published results, one per setting, built once."""
+        higher = {m.id: m.higher_is_better for m in self.cat.metrics}
+        return {
+            d.id: boards_for(d.id, self.cat.published, self.cat.by_id, higher)
+            for d in self.cat.datasets
+            if d.purpose != "training"
+        }
+
+    @cached_property
+    def _published_by_method(self) -> dict[str, list[dict[str, Any]]]:
+        out: dict[str, list[dict[str, Any]]] = {}
+        for dataset_id, boards in self.boards.items():
+            dataset = self.cat.dataset(dataset_id)
+            for board in boards:
+                _, version, subset, language, judge, judge_version, _own = board.setting
+                setting = ", ".join(
+                    p
+                    for p in (subset, language, version, f"judge {judge} {judge_version}".strip() if judge else "")
+                    if p
+                )
+                for row in board.rows:
+                    if row.method is None:
+                        continue
+                    scores = ", ".join(
+                        f"{self.cat.metric(k).name} {fixed_point(v, self.cat.metric(k).decimals)}"
+                        for k, v in row.row.scores.items()
+                    )
+                    out.setdefault(row.method.id, []).append(
+                        {"dataset": dataset, "board": board, "setting": setting, "row": row, "scores": scores}
+                    )
+        return out
+
+    def published_for(self, method_id: str) -> list[dict[str, Any]]:
+        return self._published_by_method.get(method_id, [])
+
+    def datasets_index(self, L: Linker) -> dict[str, Any]:
+        users = self.cat.dataset_users
+        rows = [
+            {
+                "d": d,
+                "trained": len(users[d.id]["trained_on"]),
+                "evaluated": len(users[d.id]["evaluated_on"]),
+                "results": sum(len(b.rows) for b in self.boards.get(d.id, [])),
+            }
+            for d in sorted(self.cat.datasets, key=lambda d: d.name.casefold())
+        ]
+        return dict(rows=rows)
+
+    def dataset(self, L: Linker, dataset_id: str) -> dict[str, Any]:
+        d = self.cat.dataset(dataset_id)
+        users = self.cat.dataset_users[d.id]
+        return dict(
+            d=d,
+            trained=self.by_name(users["trained_on"]),
+            evaluated=self.by_name(users["evaluated_on"]),
+            boards=self.boards.get(d.id, []),
+            metric=self.cat.metric,
+        )
+
     def explorer(self, L: Linker) -> dict[str, Any]:
         return {}
+
+    def scope_switch(self, kind: PageKind, scope: str) -> dict[str, Any]:
+        """What a scoped page says about its scope, and the sources of its twin pages."""
+        from .registry import SCOPES  # the registry names these methods: import late
+
+        survey = self.cat.survey_scope
+        return {
+            "current": scope,
+            "pages": {s: kind.src(s) for s in SCOPES},
+            "counts": {"all": len(self.cat.methods), "survey": len(survey.methods)},
+        }
 
     # ------------------------------------------------------------- all
     def pages(self) -> dict[str, str]:
@@ -401,10 +534,20 @@ class SiteRenderer:
         progress.close()
         return out
 
+    @cached_property
+    def survey_renderer(self) -> SiteRenderer:
+        """The same pages drawn from the survey's scope of the catalogue."""
+        return SiteRenderer(self.cat.survey_scope, self.handwritten)
+
     def _render_kind(self, kind: PageKind, item: Any, src: str) -> str:
         """The kind's template at `src`, with the context its function or renderer method gives."""
         assert kind.template is not None
         L = Linker(src)
+        if kind.scoped:
+            renderer = self if item == "all" else self.survey_renderer
+            context = getattr(renderer, kind.method or "")(L)
+            context["scope"] = self.scope_switch(kind, item)
+            return renderer.render(kind.template, src, **context)
         if kind.context is not None:
             context = kind.context(self, item)
         else:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..catalog import Catalog
 from .feed import RECENT_PAGE, recent_context
-from .links import benchmark_src, method_src, node_src, page_src
+from .links import benchmark_src, dataset_src, method_src, node_src, page_src
 
 if TYPE_CHECKING:
     from .pages import SiteRenderer
@@ -54,13 +54,19 @@ class PageKind:
     method: str | None = None
     # The items of a per-item kind, from the catalog.
     items: Callable[[Catalog], Iterable[Any]] | None = None
+    # A page drawn twice: for the whole catalogue, and (one folder down) for the survey's scope alone.
+    scoped: bool = False
 
     @property
     def generated(self) -> bool:
         return self.template is not None
 
     def expand(self, catalog: Catalog) -> Iterator[tuple[Any, str]]:
-        """(item, source path) of every page of this kind; item is None for a single page."""
+        """(item, source path) of every page of this kind; item is None for a single page, a scope if scoped."""
+        if self.scoped:
+            for scope in SCOPES:
+                yield scope, self.src(scope)
+            return
         if self.items is None:
             yield None, self.src(None)
             return
@@ -68,10 +74,24 @@ class PageKind:
             yield item, self.src(item)
 
     def src(self, item: Any) -> str:
+        if self.scoped:
+            assert isinstance(self.path, str)
+            return scoped_src(self.path, item)
         return self.path(item) if callable(self.path) else self.path
 
     def place(self, catalog: Catalog, item: Any) -> Nav | None:
+        if self.scoped and item != SCOPES[0]:
+            return None  # reached through the page's scope switch
         return self.nav(catalog, item) if callable(self.nav) else self.nav
+
+
+# The scopes of a scoped page: everything first (the page in the navigation), then the survey's own.
+SCOPES = ("all", "survey")
+
+
+def scoped_src(path: str, scope: str) -> str:
+    """statistics/index.md for everything, statistics/survey/index.md for the survey's scope."""
+    return path if scope == "all" else path.replace("index.md", f"{scope}/index.md")
 
 
 # ------------------------------------------------------------ per-item helpers
@@ -129,7 +149,12 @@ PAGES: list[PageKind] = [
         method="explorer",
     ),
     PageKind(
-        "matrix", path=page_src("matrix"), template="matrix.md.j2", nav=Nav(("Methods",), "Matrix"), method="matrix"
+        "matrix",
+        path=page_src("matrix"),
+        template="matrix.md.j2",
+        nav=Nav(("Methods",), "Matrix"),
+        method="matrix",
+        scoped=True,
     ),
     PageKind(
         "lineage",
@@ -144,6 +169,7 @@ PAGES: list[PageKind] = [
         template="coverage.md.j2",
         nav=Nav(("Methods",), "Coverage and gaps"),
         method="coverage",
+        scoped=True,
     ),
     PageKind(
         "recent",
@@ -199,11 +225,27 @@ PAGES: list[PageKind] = [
         items=lambda cat: [m.id for m in cat.metrics],
     ),
     PageKind(
+        "datasets",
+        path=page_src("datasets"),
+        template="datasets_index.md.j2",
+        nav=Nav(("Benchmarks",), "Datasets and benchmarks"),
+        method="datasets_index",
+    ),
+    PageKind(
+        "dataset",
+        path=dataset_src,
+        template="dataset.md.j2",
+        nav=lambda cat, d: Nav(("Benchmarks", "Datasets and benchmarks"), cat.dataset(d).name),
+        method="dataset",
+        items=lambda cat: [d.id for d in cat.datasets],
+    ),
+    PageKind(
         "statistics",
         path=page_src("statistics"),
         template="statistics.md.j2",
         nav=Nav((), "Statistics"),
         method="statistics",
+        scoped=True,
     ),
     # Hand-written pages (docs/ and CONTRIBUTING.md): in the navigation when present.
     PageKind("about", path="about.md", nav=Nav(("About",), "About")),

@@ -1,0 +1,89 @@
+"""The catalogue beyond the survey, on the real data and the built site.
+
+Every record has a backbone; this project's extension nodes are marked and
+rendered as such; the survey's scope still reproduces the survey's list; the
+home page says how far the catalogue reaches beyond it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sitekit import soup
+from test_data_reference import SECTIONS, survey_rows
+
+
+def test_every_record_has_a_backbone_with_evidence_or_says_it_is_unverified(real_site):
+    cat = real_site.catalog
+    backbones = {n.id for n in cat.taxonomy.assignable("backbones")}
+    unverified = []
+    for m in cat.methods:
+        if "backbone" in (m.unverified or []):
+            assert m.backbone is None, m.id  # never a guess next to the declaration
+            unverified.append(m.id)
+            page = soup(real_site.site / "methods" / m.id / "index.html")
+            assert page.select_one('[data-unverified="true"]') is not None, m.id
+        else:
+            assert m.backbone in backbones, m.id
+            assert (m.evidence or {}).get(m.backbone), m.id
+    assert len(unverified) < len(cat.methods) / 2  # most records are classified
+
+
+def test_extension_nodes_are_defined_used_and_marked(real_site):
+    cat, site = real_site.catalog, real_site.site
+    extension = [n for n in cat.taxonomy.nodes.values() if cat.is_extension(n.id)]
+    survey_axes = [a for a in cat.taxonomy.axes.values() if a.origin == "survey"]
+    assert {a.axis for a in survey_axes} == {"strategies", "conditions", "tasks"}
+    assert any(n.axis in {a.axis for a in survey_axes} for n in extension)  # nodes added to the survey's own axes
+    for n in extension:
+        assert n.node.description.strip()
+        assert cat.methods_for(n.id), f"extension node {n.id} has no record: extensions are only as many as needed"
+        page = soup(site / n.axis / n.id / "index.html")
+        assert page.select_one('[data-origin="extension"]') is not None, n.id
+    for node_id in ("object-removal", "text", "attention-modification"):
+        page = soup(site / cat.node(node_id).axis / node_id / "index.html")
+        assert page.select_one('[data-origin="extension"]') is None
+    home = soup(site / "index.html")
+    marked = {li.a["href"].strip("/").split("/")[-1] for li in home.select(".es-axis li") if li.find(class_="es-ext", recursive=False)}
+    assert marked == {n.id for n in extension}
+
+
+def test_survey_scope_counts_equal_the_survey_list(real_site):
+    listed = Counter(SECTIONS[section] for section, _ in survey_rows())
+    scope = real_site.catalog.survey_scope
+    assert len(scope.methods) == 121
+    assert not any(real_site.catalog.is_extension(n) for n in scope.taxonomy.nodes)
+    assert "backbones" not in scope.taxonomy.axes
+    page = soup(real_site.site / "statistics/survey/index.html")
+    table = next(t for t in page.select("table") if t.th and t.th.get_text(strip=True) == "Sub-category")
+    shown = {tr.select("td")[0].get_text(strip=True): int(tr.select("td")[1].get_text(strip=True))
+             for tr in table.select("tbody tr")}
+    labels = {scope.node(sub).label: sub for sub in listed}
+    assert {labels[label]: n for label, n in shown.items() if n} == dict(listed)
+
+
+def test_scoped_pages_link_to_each_other(real_site):
+    for name in ("statistics", "matrix", "coverage"):
+        everything = soup(real_site.site / name / "index.html").select_one("nav.es-scope")
+        survey = soup(real_site.site / name / "survey/index.html").select_one("nav.es-scope")
+        assert everything["data-scope"] == "all" and survey["data-scope"] == "survey"
+        assert everything.a["href"] == "survey/" and survey.a["href"] == "../"
+    matrix = soup(real_site.site / "matrix/survey/index.html")
+    shown = {tr["data-method"] for tr in matrix.select("tr[data-method]")}
+    assert shown == {m.id for m in real_site.catalog.methods if m.provenance.source == "survey-list"}
+
+
+def test_home_says_how_far_the_catalogue_reaches_beyond_the_survey(real_site):
+    reach = soup(real_site.site / "index.html").select_one("p.es-reach")
+    sources = Counter(m.provenance.source for m in real_site.catalog.methods)
+    assert int(reach["data-survey-list"]) == sources["survey-list"] == 121
+    assert int(reach["data-added"]) == sources["contribution"] >= 60
+    assert "backbone" in reach.get_text().lower()
+
+
+def test_method_pages_say_where_the_record_comes_from(real_site):
+    for m in real_site.catalog.methods:
+        line = soup(real_site.site / "methods" / m.id / "index.html").select_one("p.es-scope-line")
+        assert line["data-source"] == m.provenance.source
+        expected = "In the survey's list." if m.provenance.source == "survey-list" else "not in the survey's list"
+        assert expected in line.get_text(), m.id
