@@ -34,9 +34,10 @@ LAST = "Lovelace Turing Hopper Dijkstra Liskov Knuth Allen McCarthy Perlman Lamp
 def make_root(target: Path, count: int, seed: int = 7, realistic: bool = False) -> Path:
     """A data root with `count` synthetic methods; `realistic` adds what real records carry.
 
-    Realistic records have authors, arXiv ids, two-sentence summaries, a base
-    model, evidence for every curated value, `builds_on` links to earlier
-    records, and published results for about one method in ten.
+    Every record has evidence for each curated value (the validator requires
+    it). Realistic records also have authors, arXiv ids, two-sentence
+    summaries, a base model, `builds_on` links to earlier records, and
+    published results for about one method in ten.
     """
     rng = random.Random(seed)
     for part in ("taxonomy", "mkdocs.yml"):
@@ -50,6 +51,8 @@ def make_root(target: Path, count: int, seed: int = 7, realistic: bool = False) 
     strategies = [n.id for n in tax.assignable("strategies")]
     conditions = [n.id for n in tax.assignable("conditions")]
     tasks = [n.id for n in tax.assignable("tasks")]
+    backbones = [n.id for n in tax.assignable("backbones")]
+    preprints = {v.name for v in data.venues.model.venues if v.kind == "preprint"}
     order = tax.list_order()
     scored: list[str] = []
     for i in range(1, count + 1):
@@ -69,10 +72,17 @@ def make_root(target: Path, count: int, seed: int = 7, realistic: bool = False) 
             "strategy": rng.choice(strategies),
             "conditions": rng.sample(conditions, rng.randint(1, 3)),
             "tasks": rng.sample(tasks, rng.randint(1, 4)),
+            "backbone": rng.choice(backbones),
             "summary": f"A synthetic method for benchmarking, about {' and '.join(rng.sample(WORDS, 3))}.",
             "provenance": {"source": "contribution", "strategy": "curated", "conditions": "curated",
-                           "tasks": "curated"},
+                           "tasks": "curated", "backbone": "curated"},
         }
+        # Every curated value has its evidence (validate requires it), and so has a venue other than a preprint's.
+        pointers = ["abstract", "Fig. 1", "Sec. 4", "Fig. 3; Table 2"]
+        curated = [record["strategy"], *record["conditions"], *record["tasks"], record["backbone"]]
+        record["evidence"] = {node: rng.choice(pointers) for node in curated}
+        if record["venue"] not in preprints:
+            record["evidence"]["venue"] = "arXiv comments"
         if realistic:
             record["authors"] = [f"{rng.choice(FIRST)} {rng.choice(LAST)}" for _ in range(rng.randint(2, 8))]
             record["links"]["arxiv"] = f"{year % 100:02d}{month:02d}.{i:05d}"
@@ -81,8 +91,6 @@ def make_root(target: Path, count: int, seed: int = 7, realistic: bool = False) 
             record["summary"] = (f"Edits real images with {' and '.join(rng.sample(WORDS, 3))} guidance of a "
                                  f"pretrained diffusion model. It keeps the {rng.choice(WORDS)} content of the "
                                  f"source image and needs {rng.choice(['no training', 'a short finetuning'])}.")
-            record["evidence"] = {node: rng.choice(["abstract", "Fig. 1", "Sec. 4", "Fig. 3; Table 2"])
-                                  for node in [record["strategy"], *record["conditions"], *record["tasks"]]}
             if i > 10 and rng.random() < 0.3:
                 record["builds_on"] = sorted({f"synthetic-{rng.randint(1, i - 1):04d}" for _ in range(rng.randint(1, 2))})
             if rng.random() < 0.1:

@@ -61,7 +61,11 @@ def test_check_jsonschema_rejects_a_bad_record(tmp_path):
 
 NEW_ARGS = ["--name", "MyEdit", "--title", "MyEdit: Editing Images for Tests", "--arxiv", "2501.00001",
             "--strategy", "attention-modification", "--condition", "text,mask", "--task", "style-change",
-            "--task", "object-replacement", "--author", "Ada Lovelace", "--summary", "Edits images. Needs no training."]
+            "--task", "object-replacement", "--axis-value", "backbone=latent-unet-diffusion",
+            "--evidence", "attention-modification=abstract", "--evidence", "text=abstract", "--evidence", "mask=Fig. 2",
+            "--evidence", "style-change=Fig. 3", "--evidence", "object-replacement=abstract",
+            "--evidence", "latent-unet-diffusion=Sec. 4",
+            "--author", "Ada Lovelace", "--summary", "Edits images. Needs no training."]
 
 
 def test_new_then_fmt_check_is_clean_and_validates(tmp_path):
@@ -324,3 +328,18 @@ def test_following_contributing_literally(tmp_path):
     page = work / "site/methods/myedit/index.html"
     assert page.is_file()
     assert "MyEdit: The Title of Your Paper" in page.read_text(encoding="utf-8")
+
+
+def test_new_checks_evidence_and_says_what_still_lacks_it(tmp_path):
+    root = copy_data(tmp_path / "data")
+    bad = cli("new", "--root", str(root), *NEW_ARGS, "--evidence", "sketch=abstract")
+    assert bad.exit_code == 2 and "evidence for `sketch`, which the record does not list" in bad.output
+    worse = cli("new", "--root", str(root), *NEW_ARGS[:-2], "--evidence", "text=the abstract says so",
+                "--summary", "Edits.")
+    assert worse.exit_code == 2 and "is not a pointer" in worse.output
+    assert not (root / "methods/myedit.yaml").exists()
+    at = NEW_ARGS.index("mask=Fig. 2")
+    partial = NEW_ARGS[: at - 1] + NEW_ARGS[at + 1 :]
+    result = cli("new", "--root", str(root), *partial)
+    assert result.exit_code == 0, result.output
+    assert "add `evidence` (where the paper shows it) for: mask" in result.output

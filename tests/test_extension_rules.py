@@ -160,3 +160,15 @@ def test_an_unverified_backbone_is_declared_not_guessed(data_root):
     data_root.method("sample-edit", GOOD_RECORD + "unverified: [backbone]\n")
     d = only(data_root.validate(), "bad-provenance")
     assert d.message == "`backbone` is declared unverified but holds a value"
+
+
+def test_the_survey_never_filed_a_paper_under_an_extension_node(data_root):
+    add_extension_task(data_root)
+    text = GOOD_RECORD.replace("  - style-change\n", "  - style-change\n  - lighting-change\n").replace(
+        "  style-change: Fig. 3\n", "  style-change: Fig. 3\n  lighting-change: Fig. 4\n")
+    data_root.method("sample-edit", text.replace("  tasks: curated", "  tasks: survey"))
+    d = only(data_root.validate(), "bad-provenance")
+    assert d.message == "`lighting-change` is this project's extension: the survey cannot have filed the paper there"
+    assert d.line == line_of(text, "  - lighting-change")
+    data_root.method("sample-edit", text)  # the same value, curated by this project: fine
+    assert data_root.validate() == []

@@ -43,6 +43,12 @@ SETTINGS = settings(max_examples=60, deadline=None,
 _REPO_DATA = load_dataset(REPO)
 TAXONOMY = _REPO_DATA.taxonomy()
 VENUES = [v.name for v in _REPO_DATA.venues.model.venues]
+SURVEY_STRATEGIES = {n.id for n in _REPO_DATA.taxonomy().assignable("strategies")
+                     if _REPO_DATA.axes["strategies"].model.node_origin(n.node) == "survey"}
+SURVEY_NODES = {n.id for n in _REPO_DATA.taxonomy().nodes.values()
+                if _REPO_DATA.axes[n.axis].model.node_origin(n.node) == "survey"}
+PREPRINTS = {v.name for v in _REPO_DATA.venues.model.venues if v.kind == "preprint"}
+POINTERS = ["abstract", "Fig. 2", "Sec. 4.1", "project page", "Table 3; Appendix A"]
 ANCHOR_ID = "sample-edit"  # GOOD_RECORD, written next to each generated record as a `builds_on` target
 TEXT_FIELDS = ("name", "title", "authors", "base_model", "summary")
 
@@ -90,7 +96,9 @@ def valid_records(draw) -> dict:
     """A record dict that validates: field values from the taxonomy, lists in canonical order."""
     date = draw(months())
     year = draw(st.integers(int(date[:4]), TODAY.year + 1))
-    strategies = assignable("strategies")
+    source = draw(st.sampled_from(["survey-list", "contribution"]))
+    # A paper of the survey's list keeps the survey's own strategy (never an extension node).
+    strategies = [s for s in assignable("strategies") if source == "contribution" or s in SURVEY_STRATEGIES]
     strategy = draw(st.sampled_from(strategies))
     number = draw(st.integers(10000, 99999))  # GOOD_RECORD uses 2304.00001
     arxiv = f"{date[2:4]}{date[5:7]}.{number}"
@@ -102,7 +110,6 @@ def valid_records(draw) -> dict:
         if draw(st.booleans()):
             links[key] = draw(urls)
     record_id = draw(ids)
-    source = draw(st.sampled_from(["survey-list", "contribution"]))
     data = {
         "id": record_id,
         "name": draw(names),
@@ -130,7 +137,17 @@ def valid_records(draw) -> dict:
         "builds_on": draw(st.none() | st.just([ANCHOR_ID])),
         "former_ids": draw(st.none() | st.lists(ids.filter(lambda i: i != record_id), min_size=1, max_size=2,
                                                 unique=True)),
+        "backbone": draw(st.sampled_from(assignable("backbones"))),
     }
+    data["provenance"]["backbone"] = "curated"
+    for field in ("conditions", "tasks"):  # the survey never files a paper under this project's extension nodes
+        if not set(data[field]) <= SURVEY_NODES:
+            data["provenance"][field] = "curated"
+    # Evidence for every value (required for curated ones and extension nodes, allowed for the others).
+    valued = [strategy, *(data["also_in"] or []), *data["conditions"], *data["tasks"], data["backbone"]]
+    data["evidence"] = {node: draw(st.sampled_from(POINTERS)) for node in valued}
+    if source == "contribution" and data["venue"] not in PREPRINTS:
+        data["evidence"]["venue"] = "arXiv comments"
     return {k: v for k, v in data.items() if v is not None}
 
 
@@ -326,7 +343,7 @@ def test_validated_text_round_trips_through_csv(root, case):
     assume(catalog is not None)
     m = catalog.by_id[data["id"]]
     rows = list(csv.reader(io.StringIO(exports.methods_csv(catalog), newline="")))
-    assert rows[0] == exports.CSV_COLUMNS
+    assert rows[0] == exports.CSV_COLUMNS + exports.extra_axis_fields(catalog)
     assert len(rows) == 1 + len(catalog.methods)
     row = dict(zip(rows[0], next(r for r in rows[1:] if r[0] == m.id)))
     expected = {

@@ -46,11 +46,12 @@ def repo(tmp_path_factory) -> Path:
     (methods / "fresh-edit.yaml").write_text(new, encoding="utf-8")
     (methods / "zone.yaml").unlink()
     _replace_line(methods / "imagic.yaml", r"^venue: .*$", "venue: ICCV")
-    # One task swapped for another (the old one carries no evidence, so only `tasks` changes).
-    moved = methods / "captioning-and-injection.yaml"
+    # One task swapped for another, its evidence moving with it (so `tasks` and `evidence` change).
+    moved = methods / "cds.yaml"
     data = yaml.safe_load(moved.read_text(encoding="utf-8"))
-    assert data["tasks"] == ["object-replacement"] and "object-replacement" not in (data.get("evidence") or {})
+    assert data["tasks"] == ["object-replacement"] and "object-replacement" in data["evidence"]
     _replace_line(moved, r"^tasks: \[object-replacement\]$", "tasks: [object-removal]")
+    _replace_line(moved, r"^  object-replacement: ", "  object-removal: ")
     _commit(root, "the change")
     return root
 
@@ -68,11 +69,11 @@ def test_diff_lists_exactly_the_change(repo):
     assert report["added"][0]["title"] == HOSTILE
     assert [r["id"] for r in report["removed"]] == ["zone"]
     changed = {c["id"]: c["fields"] for c in report["changed"]}
-    assert set(changed) == {"imagic", "captioning-and-injection"}
+    assert set(changed) == {"imagic", "cds"}
     assert [(f["field"], f["before"], f["after"]) for f in changed["imagic"]] == [("venue", "CVPR", "ICCV")]
-    assert [f["field"] for f in changed["captioning-and-injection"]] == ["tasks"]
+    assert [f["field"] for f in changed["cds"]] == ["tasks", "evidence.object-removal", "evidence.object-replacement"]
     assert report["moves"] == [
-        {"axis": "tasks", "id": "captioning-and-injection", "name": "Captioning and Injection",
+        {"axis": "tasks", "id": "cds", "name": "CDS",
          "removed": ["object-replacement"], "added": ["object-removal"]}
     ]
     assert report["pages_added"] == ["methods/fresh-edit/"]
@@ -97,7 +98,7 @@ def test_markdown_report_for_the_job_summary(repo, tmp_path):
     assert "| `venue` | CVPR | ICCV |" in text
     moved = text.split("### Classifications moved (1)")[1]
     assert "#### Editing tasks" in moved
-    assert "| `captioning-and-injection` | Captioning and Injection | Object replacement | Object removal |" in moved
+    assert "| `cds` | CDS | Object replacement | Object removal |" in moved
     assert "- added: `methods/fresh-edit/`" in text and "- removed: `methods/zone/`" in text
 
 
@@ -106,7 +107,7 @@ def test_text_report(repo):
     assert "added: fresh-edit (FreshEdit): " + HOSTILE in text
     assert "removed: zone (ZONE)" in text
     assert "  venue: CVPR -> ICCV" in text
-    moved = "moved: captioning-and-injection (Captioning and Injection) tasks: -object-replacement +object-removal"
+    moved = "moved: cds (CDS) tasks: -object-replacement +object-removal"
     assert moved in text
 
 

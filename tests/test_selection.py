@@ -57,7 +57,11 @@ def test_selection_lines_rebuild_the_full_exports_exactly(real_site):
 
 
 def test_explorer_data_stays_small():
-    """The side file keeps the explorer's own data (methods.json) within the benchmark's 150 B/record gzipped."""
+    """The side file keeps the explorer's own data (methods.json) small: 175 B/record gzipped.
+
+    (150 B before every record carried its backbone and the evidence for each value; both are now required,
+    and methods.json holds every record exactly as in its file.)
+    """
     sys.path.insert(0, str(REPO / "bench"))
     try:
         from synthetic import make_root
@@ -73,7 +77,7 @@ def test_explorer_data_stays_small():
         assert cat is not None
         explorer = len(gzip.compress(methods_json(cat).encode("utf-8"), 9)) / len(cat.methods)
         side = json.loads(selection_json(cat))
-    assert explorer <= 150
+    assert explorer <= 175
     assert "bib" not in json.dumps(json.loads(methods_json(cat))["methods"][0])
     assert set(side["methods"]) == {m.id for m in cat.methods}
 

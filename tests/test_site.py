@@ -23,6 +23,7 @@ import jsonschema
 import pytest
 import yaml
 
+from editsurvey.models import CORE_AXIS_FIELDS
 from sitekit import REPO, build, content, copy_data, editsurvey, html_pages, method_links, resolve, soup
 
 
@@ -173,7 +174,8 @@ def test_statistics_charts_are_inline_svg(real_site):
     _, site, cat = real_site
     doc = content(soup(page(site, "statistics/index.html")))
     svgs = doc.find_all("svg")
-    assert len(svgs) == 5
+    # Per year, per sub-category, condition, task, venue: and one per axis added as data (the backbone).
+    assert len(svgs) == 5 + len([a for a in cat.taxonomy.axes.values() if a.record.field not in CORE_AXIS_FIELDS])
     assert all(svg.get("role") == "img" and svg.title for svg in svgs)
     years = cat.per_year()
     total_text = [t.get_text() for t in svgs[0].find_all("text")]
@@ -192,8 +194,10 @@ def test_json_export_equals_the_records(real_site):
     assert [m["id"] for m in payload["methods"]] == sorted(raw)
     for record in payload["methods"]:
         assert record == raw[record["id"]]
-    assert set(payload["taxonomy"]) == {"strategies", "conditions", "tasks"}
-    assert len(payload["taxonomy"]["conditions"]["nodes"]) == 10
+    assert set(payload["taxonomy"]) == {"strategies", "conditions", "tasks", "backbones"}
+    assert len([n for n in payload["taxonomy"]["conditions"]["nodes"] if n["origin"] == "survey"]) == 10
+    assert payload["taxonomy"]["backbones"]["origin"] == "extension"
+    assert {n["origin"] for n in payload["taxonomy"]["backbones"]["nodes"]} == {"extension"}
 
 
 def test_bibtex_parses_one_entry_per_method(real_site):
@@ -213,7 +217,7 @@ def test_csv_has_one_row_per_method(real_site):
     assert [r["id"] for r in rows] == [m.id for m in cat.methods]
     for row in rows:
         m = cat.by_id[row["id"]]
-        assert row["tasks"].split("; ") == m.tasks and row["title"] == m.title
+        assert (row["tasks"].split("; ") if row["tasks"] else []) == m.tasks and row["title"] == m.title
 
 
 def test_every_record_validates_against_exported_schema(real_site):

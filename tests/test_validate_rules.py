@@ -158,7 +158,7 @@ def test_bad_provenance_value(data_root):
     data_root.method("sample-edit", record(source="  source: paper"))
     d = only(data_root.validate(), "bad-value")
     assert where(d) == ("methods/sample-edit.yaml", 22, 11)
-    assert d.message == "`provenance.source` is `paper`; expected 'survey-list' or 'contribution'"
+    assert d.message == "`provenance.source` is `paper`; expected 'survey-list', 'survey-text' or 'contribution'"
 
 
 # -------------------------------------------------------- cross-file rules
@@ -389,7 +389,9 @@ def test_taxonomy_duplicate_id_across_axes(data_root):
     path.write_text(path.read_text() + "  - id: style-change\n    label: X\n    description: Y.\n")
     d = only(data_root.validate(), "duplicate-node")
     # Axes are checked in the survey's order (strategies, conditions, tasks): the later one is at fault.
-    assert where(d) == ("taxonomy/tasks.yaml", 59, 9)
+    line = next(i for i, text in enumerate((data_root.path / "taxonomy/tasks.yaml").read_text().splitlines(), 1)
+                if text == "  - id: style-change")
+    assert where(d) == ("taxonomy/tasks.yaml", line, 9)
     assert d.message == "taxonomy id `style-change` is already defined in taxonomy/conditions.yaml"
 
 

@@ -31,8 +31,11 @@ def hostile(record_id: str, n: int, **text: object) -> dict:
         "id": record_id, **text, "date": "2026-10", "venue": "arXiv", "year": 2026,
         "links": {"paper": f"https://example.org/hostile/{n}"},
         "strategy": STRATEGY, "conditions": ["text"], "tasks": ["object-replacement"],
+        "backbone": "latent-unet-diffusion",
+        "evidence": {STRATEGY: "abstract", "text": "abstract", "object-replacement": "Fig. 1",
+                     "latent-unet-diffusion": "Sec. 4"},
         "provenance": {"source": "contribution", "strategy": "curated", "conditions": "curated",
-                       "tasks": "curated"},
+                       "tasks": "curated", "backbone": "curated"},
     }
 
 

@@ -388,6 +388,13 @@ def _split(values: tuple[str, ...]) -> list[str]:
     metavar="FIELD=ID",
     help="A node of another taxonomy axis, e.g. backbone=latent-unet; repeat for each.",
 )
+@click.option(
+    "--evidence",
+    "evidence_pairs",
+    multiple=True,
+    metavar="ID=POINTER",
+    help="Where the paper shows a value, e.g. text=abstract or style-change='Fig. 3'; repeat for each.",
+)
 @click.option("--author", "authors", multiple=True, help="An author, in paper order; repeat for each.")
 @click.option("--code", help="Official code repository (https://).")
 @click.option("--project", help="Official project page (https://).")
@@ -408,6 +415,7 @@ def new(
     conditions: tuple[str, ...],
     tasks: tuple[str, ...],
     axis_values: tuple[str, ...],
+    evidence_pairs: tuple[str, ...],
     authors: tuple[str, ...],
     code: str | None,
     project: str | None,
@@ -419,7 +427,7 @@ def new(
     import re
 
     from .dataset import METHODS_DIR
-    from .models import ID_PATTERN
+    from .models import EVIDENCE_PATTERN, ID_PATTERN
     from .recordfmt import format_record
     from .validate import arxiv_month, suggest, today_utc
 
@@ -463,6 +471,18 @@ def new(
         check_ids(field_name, values)
     if venues and venue not in venues:
         problems.append(f"unknown venue `{venue}`: {suggest(venue, venues) or 'add it to taxonomy/venues.yaml'}")
+    curated = [strategy, *conditions_list, *tasks_list, *(v for values in more.values() for v in values)]
+    evidence: dict[str, str] = {}
+    for pair in evidence_pairs:
+        node_id, _, pointer = (part.strip() for part in pair.partition("="))
+        if node_id not in [*curated, "venue"]:
+            problems.append(
+                f"evidence for `{node_id}`, which the record does not list: {suggest(node_id, curated) or ''}"
+            )
+        elif not re.fullmatch(EVIDENCE_PATTERN, pointer):
+            problems.append(f"`{pointer}` is not a pointer: write abstract, Fig. 2, Sec. 4.1, project page, ...")
+        else:
+            evidence[node_id] = pointer
     if arxiv:
         arxiv = re.sub(r"^(https?://arxiv\.org/abs/|arXiv:)", "", arxiv.strip())
         arxiv = re.sub(r"v\d+$", "", arxiv)
@@ -497,6 +517,7 @@ def new(
         "conditions": conditions_list,
         "tasks": tasks_list,
         "base_model": base_model,
+        "evidence": evidence or None,
         "summary": summary or "TODO: one to three sentences on what the method does and how.",
         "provenance": provenance,
         "added": today_utc().isoformat(),  # the day it enters the catalogue: the Recently added page and the feed
@@ -510,6 +531,14 @@ def new(
     rel = target.relative_to(root).as_posix()
     click.echo(f"created {rel}")
     steps = []
+    missing = [node_id for node_id in curated if node_id not in evidence]
+    if missing:
+        steps.append("add `evidence` (where the paper shows it) for: " + ", ".join(missing))
+    steps.extend(
+        f"name the {axis.noun} (`--axis-value {axis.record.field}=ID`, with its evidence)"
+        for axis in tax.axes.values()
+        if axis.record.required and axis.record.field not in record
+    )
     if not summary:
         steps.append("write the `summary` (one to three sentences, your own words)")
     if not authors:

@@ -60,7 +60,9 @@ NodeOrigin = Literal["survey", "extension"]
 class TaxonomyNode(Strict):
     id: Id
     label: Text
-    short: Text | None = Field(None, description="the survey's abbreviation, where it has one")
+    short: Text | None = Field(
+        None, description="the survey's abbreviation (or, on an extension, ours), where it has one"
+    )
     description: Text
     parent: Id | None = Field(None, description="id of the node one level up")
     origin: NodeOrigin | None = Field(

@@ -136,3 +136,32 @@ def required_axis_fields(item: Loaded[MethodRecord], ctx: Context) -> Iterator[D
                 f"`{field_name}` is declared unverified but holds a value",
                 f"remove `{field_name}` from `unverified`, or the value if it is not verified",
             )
+
+
+def survey_values_are_survey_nodes(item: Loaded[MethodRecord], ctx: Context) -> Iterator[Diagnostic]:
+    """A value attributed to the survey, and the one-valued survey axes of a paper in its list, name survey nodes."""
+    rec, doc, tax = item.model, item.doc, ctx.taxonomy
+    for axis in tax.axes.values():
+        if axis.origin == "extension":
+            continue
+        spec = axis.record
+        by_survey = getattr(rec.provenance, spec.field, None) == "survey"
+        listed = rec.provenance.source == "survey-list" and not spec.many
+        if not (by_survey or listed):
+            continue
+        for name in (n for n in (spec.field, spec.also) if n):
+            value = getattr(rec, name, None)
+            values = [value] if isinstance(value, str) else list(value or [])
+            for i, node_id in enumerate(values):
+                node = tax.nodes.get(node_id)
+                if node is None or axis.node_origin(node.node) != "extension":
+                    continue
+                loc = (name,) if isinstance(value, str) else (name, i)
+                yield doc.diagnostic(
+                    loc,
+                    "bad-provenance",
+                    f"`{node_id}` is this project's extension: the survey cannot have filed the paper there",
+                    f"keep the survey's own {axis.noun} here, or mark the {axis.noun} `curated` under provenance"
+                    if not listed
+                    else f"a paper of the survey's list keeps the survey's {axis.noun}; name it in the summary instead",
+                )

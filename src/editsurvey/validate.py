@@ -951,6 +951,7 @@ RULES: list[Rule] = [
         scope_rules.required_axis_fields,
         also=("empty-value", "missing-field", "unknown-id", "bad-provenance"),
     ),
+    Rule("record", {}, scope_rules.survey_values_are_survey_nodes, also=("bad-provenance",)),
     Rule(
         "record",
         {"evidence-not-in-leaderboard": "a `survey leaderboard` pointer for a task the leaderboard does not score"},
@@ -1040,7 +1041,7 @@ RULES: list[Rule] = [
         "benchmarks",
         {},
         results_rules.published_benchmark_known,
-        also=("unknown-benchmark", "unknown-metric", "duplicate-item"),
+        also=("unknown-benchmark", "unknown-metric", "duplicate-item", "unknown-id"),
     ),
     Rule(
         "benchmarks",

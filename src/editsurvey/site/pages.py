@@ -111,7 +111,8 @@ class SiteRenderer:
                     cached.append([(md(n.short), node_src(axis_id, n.id)) for n in nodes])
                 else:
                     shown = self.tax.nodes[self.cat.shown_node(m, axis_id)] if self.tax.leaves_of(m, axis_id) else None
-                    cached.append([(md(shown.label), node_src(axis_id, shown.id))] if shown else [])
+                    # The survey's sub-categories have no short form; an extension axis' nodes may.
+                    cached.append([(md(shown.short), node_src(axis_id, shown.id))] if shown else [])
             self._cells[m.id] = cached
         return cached
 
@@ -128,8 +129,10 @@ class SiteRenderer:
             for n in nodes:
                 kids = [self.tax.nodes[c] for c in self.tax.children.get(n.id, [])]
                 label = f'<a href="{L.url(node_src(axis, n.id))}">{attr(n.label)}</a>'
-                short = f' <abbr title="survey abbreviation">{attr(n.node.short)}</abbr>' if n.node.short else ""
-                if self.cat.is_extension(n.id):
+                ours = self.cat.is_extension(n.id)
+                kind = "short name" if ours else "survey abbreviation"
+                short = f' <abbr title="{kind}">{attr(n.node.short)}</abbr>' if n.node.short else ""
+                if ours:
                     short += ' <span class="es-ext" title="added by this project, not in the survey">ext.</span>'
                 count = f' <span class="es-count" title="methods">{counts[n.id]}</span>'
                 inner = branch(kids) if kids else ""
