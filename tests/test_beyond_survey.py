@@ -44,7 +44,8 @@ def test_extension_nodes_are_defined_used_and_marked(real_site):
         page = soup(site / cat.node(node_id).axis / node_id / "index.html")
         assert page.select_one('[data-origin="extension"]') is None
     home = soup(site / "index.html")
-    marked = {li.a["href"].strip("/").split("/")[-1] for li in home.select(".es-axis li") if li.find(class_="es-ext", recursive=False)}
+    items = home.select(".es-axis li")
+    marked = {li.a["href"].strip("/").split("/")[-1] for li in items if li.find(class_="es-ext", recursive=False)}
     assert marked == {n.id for n in extension}
 
 
@@ -87,3 +88,41 @@ def test_method_pages_say_where_the_record_comes_from(real_site):
         assert line["data-source"] == m.provenance.source
         expected = "In the survey's list." if m.provenance.source == "survey-list" else "not in the survey's list"
         assert expected in line.get_text(), m.id
+
+
+def test_dataset_pages_show_one_board_per_setting_each_row_with_its_source(real_site):
+    cat, site = real_site.catalog, real_site.site
+    checked = 0
+    for d in cat.datasets:
+        page = soup(site / "datasets" / d.id / "index.html")
+        files = [p for p in cat.published if p.benchmark == d.id]
+        setting_of_url = {p.source.url: p.setting() for p in files}
+        tables = page.select("table.es-board")
+        assert len(tables) == len({p.setting() for p in files}), d.id
+        shown = 0
+        for table in tables:
+            rows = table.select("tbody tr")
+            urls = [tr.select("td a")[-1]["href"] for tr in rows]
+            assert len({setting_of_url[u] for u in urls}) == 1, (d.id, "a board mixes settings")
+            shown += len(rows)
+        assert shown == sum(len(p.rows) for p in files), d.id
+        users = cat.dataset_users[d.id]
+        linked = {a["href"].rstrip("/").split("/")[-1] for a in page.select("a[href*='/methods/']")}
+        assert {m.id for m in users["trained_on"] + users["evaluated_on"]} <= linked, d.id
+        checked += bool(files)
+    assert checked >= 2
+
+
+def test_published_results_reach_two_later_benchmarks_and_the_export(real_site):
+    import csv
+    import io
+
+    per_benchmark = Counter()
+    for results in real_site.catalog.published:
+        per_benchmark[results.benchmark] += len(results.rows)
+    assert sum(per_benchmark.values()) >= 40
+    assert len([b for b, n in per_benchmark.items() if n >= 10]) >= 2
+    rows = list(csv.DictReader(io.StringIO((real_site.site / "data/results.csv").read_text(encoding="utf-8"))))
+    scores = sum(len(r.scores) for p in real_site.catalog.published for r in p.rows)
+    assert len(rows) == scores and all(r["source_url"].startswith("https://") for r in rows)
+    assert {r["reported_by"] for r in rows} == {"authors", "third party"}

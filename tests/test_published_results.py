@@ -6,8 +6,8 @@ import csv
 import io
 
 import pytest
-
 from datakit import GOOD_RECORD
+
 from editsurvey.boards import boards_for, reported_by
 from editsurvey.models import MethodRecord, PublishedResults
 
@@ -53,7 +53,8 @@ ROW_B = "  - {system: Closed Model, scores: {overall: 7.50}}"
 
 def test_boards_never_mix_settings_and_keep_disagreeing_sources():
     same_a = model(results("a", ROW_A + "\n" + ROW_B))
-    same_b = model(results("b", "  - {method: sample-edit, scores: {overall: 6.90}}", source='{arxiv: "2505.00002", table: Table 1}'))
+    other_paper = '{arxiv: "2505.00002", table: Table 1}'
+    same_b = model(results("b", "  - {method: sample-edit, scores: {overall: 6.90}}", source=other_paper))
     other_language = model(results("c", ROW_A, language="zh"))
     other_judge = model(results("d", ROW_A, judge="{model: GPT-4o}"))
     unstated = model(results("e", ROW_A, judge=None))
@@ -63,8 +64,10 @@ def test_boards_never_mix_settings_and_keep_disagreeing_sources():
         assert len({f.setting() for f in board.files}) == 1  # one setting per board
     [shared] = [b for b in boards if len(b.files) == 2]
     assert {f.id for f in shared.files} == {"a", "b"}
-    rows = [(r.row.method or r.row.system, r.row.scores["overall"], r.results.id, r.rank, r.disagrees) for r in shared.rows]
-    assert rows == [("Closed Model", 7.5, "a", 1, False), ("sample-edit", 7.1, "a", 2, True), ("sample-edit", 6.9, "b", 3, True)]
+    rows = [(r.row.method or r.row.system, r.row.scores["overall"], r.results.id, r.rank, r.disagrees)
+            for r in shared.rows]
+    assert rows == [("Closed Model", 7.5, "a", 1, False), ("sample-edit", 7.1, "a", 2, True),
+                    ("sample-edit", 6.9, "b", 3, True)]
     [alone] = [b for b in boards if b.files == [unstated]]
     assert alone.setting[-1] == "e"  # a partly unstated setting is its own
 

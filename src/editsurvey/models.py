@@ -424,7 +424,8 @@ class ResultSource(Strict):
     def label(self) -> str:
         if self.arxiv:
             return f"arXiv {self.arxiv}, {self.table}"
-        return f"{self.path}{f' ({self.table})' if self.table else ''} at {str(self.commit)[:7]}"
+        repository = "/".join(str(self.repository).rstrip("/").split("/")[-2:])
+        return f"{repository}: {self.path}{f' ({self.table})' if self.table else ''} at {str(self.commit)[:7]}"
 
 
 class ResultRow(Strict):

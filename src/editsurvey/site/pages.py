@@ -168,6 +168,7 @@ class SiteRenderer:
             newest=self.by_date(self.cat.methods)[:8],
             has_contributing="contributing.md" in self.handwritten,
             reach=self.reach(),
+            extension_ids={n.id for n in self.tax.nodes.values() if self.cat.is_extension(n.id)},
             tree=lambda axis: self._tree_html(L, axis),
         )
 
@@ -190,6 +191,7 @@ class SiteRenderer:
             extension_axes=extension_axes,
             extension_nodes=extension_nodes,
             n_published=sum(len(p.rows) for p in self.cat.published),
+            n_boards=len({p.benchmark for p in self.cat.published}),
             n_datasets=len(self.cat.datasets),
         )
 

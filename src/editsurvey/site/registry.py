@@ -220,7 +220,7 @@ PAGES: list[PageKind] = [
         "metric",
         path=benchmark_src,
         template="metric.md.j2",
-        nav=lambda cat, m: Nav(("Benchmarks",), cat.metric(m).name),
+        nav=lambda cat, m: Nav(("Benchmarks", "Metrics"), cat.metric(m).name),
         method="metric",
         items=lambda cat: [m.id for m in cat.metrics],
     ),
