@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
+from browserkit import expected_ids, open_explorer, serve, shown_ids
 from sitekit import soup
 from test_data_reference import SECTIONS, survey_rows
 
@@ -126,3 +129,28 @@ def test_published_results_reach_two_later_benchmarks_and_the_export(real_site):
     scores = sum(len(r.scores) for p in real_site.catalog.published for r in p.rows)
     assert len(rows) == scores and all(r["source_url"].startswith("https://") for r in rows)
     assert {r["reported_by"] for r in rows} == {"authors", "third party"}
+
+
+def test_method_tables_mark_the_records_this_project_added(real_site):
+    table = soup(real_site.site / "methods/index.html").select_one(".es-methods table")
+    marked = {tr.select_one("td a")["href"].rstrip("/").split("/")[-1] for tr in table.select("tbody tr")
+              if tr.select_one("td .es-ext")}
+    assert marked == {m.id for m in real_site.catalog.methods if m.provenance.source != "survey-list"}
+
+
+@pytest.mark.browser
+def test_explorer_narrows_to_the_survey_scope_and_marks_our_records(real_site, page):
+    with serve(real_site.site) as base:
+        open_explorer(page, base, {"scope": "survey", "task": "style-change"})
+        shown = shown_ids(page)
+        assert shown == expected_ids(real_site.catalog, {"scope": "survey", "task": "style-change"})
+        survey = {m.id for m in real_site.catalog.methods if m.provenance.source == "survey-list"}
+        assert shown and set(shown) <= survey
+        assert page.is_checked("#es-survey")
+        page.click("label[for=es-survey]")  # untick: every record again, ours marked in the rows
+        page.wait_for_function("() => !new URLSearchParams(location.search).has('scope')")
+        everything = shown_ids(page)
+        assert set(everything) > set(shown)
+        marked = page.eval_on_selector_all("#es-rows [role=row]:has(.es-ext)", "rows => rows.map(r => r.dataset.id)")
+        assert set(marked) == set(everything) - survey
+        assert page.errors == []

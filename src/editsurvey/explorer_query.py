@@ -32,6 +32,7 @@ class Query:
     year_to: int | None = None
     venue: tuple[str, ...] = ()
     code: bool = False
+    survey: bool = False  # only the records of the survey's list (`scope=survey`)
     sort: str = DEFAULT_SORT
     direction: str = DEFAULT_DIRECTION
 
@@ -65,6 +66,7 @@ class Query:
             year_to=number("to"),
             venue=ids("venue"),
             code=params.get("code") == "1",
+            survey=params.get("scope") == "survey",
             sort=sort,
             direction=direction,
         )
@@ -97,6 +99,8 @@ def matches(catalog: Catalog, method: MethodRecord, query: Query, skip: str | No
     if skip != "venue" and query.venue and method.venue not in query.venue:
         return False
     if skip != "code" and query.code and not method.links.code:
+        return False
+    if skip != "survey" and query.survey and method.provenance.source != "survey-list":
         return False
     if query.q:
         aliases = " ".join(method.aliases or [])

@@ -89,7 +89,7 @@
       }
     });
     COLUMNS.push({ label: "First version", sort: "date" }, { label: "Code" });
-    SKIPPABLE = FACETS.map(function (f) { return f.key; }).concat(["venue", "code"]);
+    SKIPPABLE = FACETS.map(function (f) { return f.key; }).concat(["venue", "code", "survey"]);
     var venueSet = {};
     methods = data.methods.map(function (m) {
       var tagSets = {}, tagList = {}, shown = {}, shownOrder = {};
@@ -113,7 +113,8 @@
         _shownOrder: shownOrder,
         _lname: m.name.toLowerCase(),
         _text: (m.name + " " + (m.aliases || []).join(" ") + " " + m.title + " " + m.summary).toLowerCase().replace(/\s+/g, " "),
-        _code: !!(m.links && m.links.code)
+        _code: !!(m.links && m.links.code),
+        _survey: m.provenance.source === "survey-list"
       });
     });
     venues = Object.keys(venueSet).sort(function (a, b) { return a.toLowerCase() < b.toLowerCase() ? -1 : 1; });
@@ -127,6 +128,7 @@
   function readState() {
     var p = new URLSearchParams(window.location.search);
     var s = { q: p.get(TEXT) || "", venue: list(p.get("venue")), code: p.get("code") === "1",
+              survey: p.get("scope") === "survey",
               from: p.get("from") ? parseInt(p.get("from"), 10) : null,
               to: p.get("to") ? parseInt(p.get("to"), 10) : null,
               sort: SORTS[p.get("sort")] ? p.get("sort") : DEFAULT_SORT,
@@ -152,6 +154,7 @@
     if (s.to !== null) p.set("to", s.to);
     if (s.venue.length) p.set("venue", s.venue.join(","));
     if (s.code) p.set("code", "1");
+    if (s.survey) p.set("scope", "survey");
     if (s.sort !== DEFAULT_SORT) p.set("sort", s.sort);
     if (s.dir !== (s.sort === DEFAULT_SORT ? DEFAULT_DIR : "asc")) p.set("dir", s.dir);
     var text = p.toString().replace(/%2C/g, ",");
@@ -167,11 +170,12 @@
   }
 
   // --------------------------------------------------------- filtering
-  var SKIPPABLE = [];  // every facet's key, then venue and code (prepare())
+  var SKIPPABLE = [];  // every facet's key, then venue, code and survey (prepare())
 
   function passes(m, s, key) {
     if (key === "venue") return !s.venue.length || s.venue.indexOf(m.venue) >= 0;
     if (key === "code") return !s.code || m._code;
+    if (key === "survey") return !s.survey || m._survey;
     var selected = s[key];
     if (!selected.length) return true;
     var tags = m._tags[key];
@@ -261,6 +265,9 @@
     html.push("</ul></fieldset>");
     html.push('<fieldset class="es-ex-facet"><legend>Code</legend><input type="checkbox" id="es-code">' +
               '<label for="es-code">Has official code <span class="es-ex-count" id="es-code-count"></span></label></fieldset>');
+    html.push('<fieldset class="es-ex-facet"><legend>Scope</legend><input type="checkbox" id="es-survey">' +
+              '<label for="es-survey">In the survey\'s list only <span class="es-ex-count" id="es-survey-count"></span>' +
+              '</label></fieldset>');
     html.push('<button type="button" class="md-button" id="es-clear">Clear all filters</button>');
     html.push(narrowJump());
     html.push('</div><div class="es-ex-results">');
@@ -289,6 +296,7 @@
     els.from = document.getElementById("es-from");
     els.to = document.getElementById("es-to");
     els.code = document.getElementById("es-code");
+    els.survey = document.getElementById("es-survey");
     els.rows = document.getElementById("es-rows");
     els.status = document.getElementById("es-status");
     els.empty = document.getElementById("es-empty");
@@ -319,7 +327,7 @@
   }
 
   function emptyState() {
-    var s = { q: "", venue: [], code: false, from: null, to: null, sort: DEFAULT_SORT, dir: DEFAULT_DIR };
+    var s = { q: "", venue: [], code: false, survey: false, from: null, to: null, sort: DEFAULT_SORT, dir: DEFAULT_DIR };
     FACETS.forEach(function (f) { s[f.key] = []; s[f.key + "_mode"] = "any"; });
     return s;
   }
@@ -334,6 +342,7 @@
       return;
     }
     if (t === els.code) { state.code = t.checked; commit(true); return; }
+    if (t === els.survey) { state.survey = t.checked; commit(true); return; }
     var fieldset = t.closest("fieldset[data-facet]");
     if (!fieldset) return;
     var key = fieldset.dataset.facet;
@@ -361,7 +370,9 @@
     var last = COLUMNS.length - 1;
     var html = methods.map(function (m) {
       return '<div role="row" class="es-ex-row" data-id="' + esc(m.id) + '">' +
-        cell[0] + '><a href="' + base + esc(m.id) + '/">' + esc(m.name) + "</a></div>" +
+        cell[0] + '><a href="' + base + esc(m.id) + '/">' + esc(m.name) + "</a>" +
+        (m._survey ? "" : ' <span class="es-ext" title="added by this project, not in the survey\'s list">ours</span>') +
+        "</div>" +
         cell[1] + ">" + esc(m.title) + "</div>" +
         cell[2] + ">" + esc(m.venue) + " " + m.year + "</div>" +
         FACETS.map(function (f, i) {
@@ -398,6 +409,7 @@
     els.from.value = s.from === null ? "" : s.from;
     els.to.value = s.to === null ? "" : s.to;
     els.code.checked = s.code;
+    els.survey.checked = s.survey;
     var result = evaluate(s);
     var rows = result.rows;
     FACETS.forEach(function (f) {
@@ -422,6 +434,8 @@
     });
     var codeCount = result.rows.concat(result.near.code).filter(function (m) { return m._code; }).length;
     document.getElementById("es-code-count").textContent = "(" + codeCount + ")";
+    var surveyCount = result.rows.concat(result.near.survey).filter(function (m) { return m._survey; }).length;
+    document.getElementById("es-survey-count").textContent = "(" + surveyCount + ")";
 
     rows = sorted(rows, s);
     current = rows;
@@ -586,7 +600,8 @@
   }
 
   function narrowRender(s, count) {
-    var active = (s.from !== null ? 1 : 0) + (s.to !== null ? 1 : 0) + s.venue.length + (s.code ? 1 : 0);
+    var active = (s.from !== null ? 1 : 0) + (s.to !== null ? 1 : 0) + s.venue.length + (s.code ? 1 : 0) +
+      (s.survey ? 1 : 0);
     FACETS.forEach(function (f) { active += s[f.key].length; });
     document.getElementById("es-filters-active").textContent = active ? "(" + active + " active)" : "";
     document.getElementById("es-to-results").textContent = "Show " + count + " result" + (count === 1 ? "" : "s");
