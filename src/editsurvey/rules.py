@@ -69,6 +69,21 @@ class Context:
         return {v.name for v in self.data.venues.model.venues} if self.data.venues else set()
 
     @cached_property
+    def record_fields(self) -> dict[str, str]:
+        """Every record field that names taxonomy nodes -> its axis (Taxonomy.record_fields, once)."""
+        return self.taxonomy.record_fields()
+
+    @cached_property
+    def assignable_ids(self) -> dict[str, set[str]]:
+        """Each axis -> the ids a record may name on it."""
+        return {axis: {n.id for n in self.taxonomy.assignable(axis)} for axis in self.taxonomy.axes}
+
+    @cached_property
+    def preprint_venues(self) -> set[str]:
+        """Venue names of preprint servers (arXiv): no publication to give evidence for."""
+        return {v.name for v in self.data.venues.model.venues if v.kind == "preprint"} if self.data.venues else set()
+
+    @cached_property
     def methods_by_id(self) -> dict[str, Loaded[MethodRecord]]:
         """Each record id -> the first record that has it."""
         by_id: dict[str, Loaded[MethodRecord]] = {}

@@ -57,10 +57,8 @@ def survey_text_has_section(item: Loaded[MethodRecord], ctx: Context) -> Iterato
 def venue_has_evidence(item: Loaded[MethodRecord], ctx: Context) -> Iterator[Diagnostic]:
     """A record not from the survey's list that names a venue other than a preprint says where that is stated."""
     rec, doc = item.model, item.doc
-    venues = ctx.data.venues.model.venues if ctx.data.venues else []
-    preprint = {v.name for v in venues if v.kind == "preprint"}
     evidence = rec.evidence or {}
-    if rec.venue in preprint:
+    if rec.venue in ctx.preprint_venues:
         if "venue" in evidence:
             yield doc.diagnostic(
                 ("evidence", "venue"),
@@ -70,7 +68,7 @@ def venue_has_evidence(item: Loaded[MethodRecord], ctx: Context) -> Iterator[Dia
                 prefer_key=True,
             )
         return
-    if rec.provenance.source != "survey-list" and "venue" not in evidence and rec.venue in {v.name for v in venues}:
+    if rec.provenance.source != "survey-list" and "venue" not in evidence and rec.venue in ctx.venues:
         yield doc.diagnostic(
             ("venue",),
             "missing-evidence",

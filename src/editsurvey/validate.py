@@ -256,13 +256,13 @@ def record_id_is_file_name(item: Loaded[MethodRecord], ctx: Context) -> Iterator
 def record_taxonomy_ids(item: Loaded[MethodRecord], ctx: Context) -> Iterator[Diagnostic]:
     """Each taxonomy id a record names exists on its axis, may be assigned there, and is listed once."""
     rec, doc, tax = item.model, item.doc, ctx.taxonomy
-    for field_name, axis in tax.record_fields().items():
+    for field_name, axis in ctx.record_fields.items():
         value = getattr(rec, field_name)
         if value is None or axis not in tax.axes:
             continue  # a broken axis file is reported on its own
         values = [value] if isinstance(value, str) else list(value)
         locs = [(field_name,)] if isinstance(value, str) else [(field_name, i) for i in range(len(values))]
-        allowed = {n.id for n in tax.assignable(axis)}
+        allowed = ctx.assignable_ids[axis]
         noun = tax.axes[axis].noun
         seen: set[str] = set()
         for loc, node_id in zip(locs, values, strict=True):
