@@ -31,6 +31,19 @@ class Board:
     rows: list[BoardRow]
 
     @property
+    def description(self) -> str:
+        """The setting in words, saying what the source leaves unstated."""
+        _, version, subset, language, judge, judge_version, _ = self.setting
+        judged = f"judged by {judge}" + (f" ({judge_version})" if judge_version else "") if judge else ""
+        parts = [
+            f"subset {subset}" if subset else "subset not stated",
+            language or "language not stated",
+            version,
+            judged or "judge not stated",
+        ]
+        return ", ".join(p for p in parts if p)
+
+    @property
     def anchor(self) -> str:
         bench, version, subset, language, judge, judge_version, own = self.setting
         parts = [version, subset, language, judge, judge_version, own]

@@ -457,12 +457,7 @@ class SiteRenderer:
         for dataset_id, boards in self.boards.items():
             dataset = self.cat.dataset(dataset_id)
             for board in boards:
-                _, version, subset, language, judge, judge_version, _own = board.setting
-                setting = ", ".join(
-                    p
-                    for p in (subset, language, version, f"judge {judge} {judge_version}".strip() if judge else "")
-                    if p
-                )
+                setting = board.description
                 for row in board.rows:
                     if row.method is None:
                         continue
