@@ -173,7 +173,8 @@ def test_site_search_finds_a_method(site, page):
     assert page.text_content("article h1").strip().startswith("MasaCtrl")
 
 
-@pytest.mark.parametrize("path", ["/", "/methods/imagic/", "/explorer/", "/leaderboard/", "/statistics/"])
+@pytest.mark.parametrize("path", ["/", "/methods/imagic/", "/explorer/", "/leaderboard/", "/statistics/",
+                                  "/statistics/survey/", "/datasets/gedit-bench/", "/methods/qwen-image/"])
 def test_no_console_errors(site, page, path):
     base, _ = site
     page.goto(f"{base}{path}")
@@ -184,7 +185,8 @@ def test_no_console_errors(site, page, path):
 
 
 @pytest.mark.parametrize("scheme", ["default", "slate"])
-@pytest.mark.parametrize("path", ["/", "/methods/imagic/", "/explorer/?condition=mask"])
+@pytest.mark.parametrize("path", ["/", "/methods/imagic/", "/explorer/?condition=mask", "/datasets/imgedit-bench/",
+                                  "/methods/bagel/", "/tasks/text-editing/"])
 def test_accessibility_audit(site, page, path, scheme):
     from axe_playwright_python.sync_playwright import Axe
 
