@@ -139,3 +139,11 @@ def test_results_export_flattens_every_score_with_its_setting_and_source(data_ro
     assert [(r["method"], r["system"], r["score"], r["judge"], r["language"], r["source_table"]) for r in rows] == [
         ("sample-edit", "", "7.1", "GPT-4.1", "en", "Table 3"), ("", "Closed Model", "7.5", "GPT-4.1", "en", "Table 3")]
     assert all(r["source_url"] == "https://arxiv.org/abs/2504.00001" for r in rows)
+
+
+def test_a_dataset_cannot_take_a_metrics_id(data_root):
+    data_root.write("benchmarks/overall.yaml", METRIC)
+    data_root.write("benchmarks/edit-bench.yaml", DATASET.replace("id: edit-bench", "id: overall"))
+    found = [d for d in data_root.validate() if d.code == "duplicate-id"]
+    assert [(d.path, d.message) for d in found] == [
+        ("benchmarks/edit-bench.yaml", "id `overall` is also used by benchmarks/overall.yaml")]

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .diagnostics import Diagnostic
-from .loader import Document
 from .rules import Context, suggest
 
 
@@ -109,23 +108,3 @@ def published_rows_valid(ctx: Context) -> Iterator[Diagnostic]:
                         f"{value:g} is outside the scale of `{metric_id}` [{metric.scale.min:g}, {metric.scale.max:g}]",
                         "check the number against its source",
                     )
-
-
-def dataset_ids_unique(ctx: Context) -> Iterator[Diagnostic]:
-    """Dataset and published-results ids are unique among everything under benchmarks/."""
-    data = ctx.data
-    ids: dict[str, str] = {}
-    for loaded in (data.benchmarks, data.metrics, data.results):
-        for earlier in loaded:
-            ids.setdefault(earlier.model.id, earlier.doc.rel)
-    later: list[tuple[str, Document]] = [(d.model.id, d.doc) for d in data.datasets]
-    later += [(p.model.id, p.doc) for p in data.published]
-    for record_id, doc in later:
-        if record_id in ids:
-            yield doc.diagnostic(
-                ("id",),
-                "duplicate-id",
-                f"id `{record_id}` is also used by {ids[record_id]}",
-                "ids under benchmarks/ are unique",
-            )
-        ids.setdefault(record_id, doc.rel)

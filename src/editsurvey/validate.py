@@ -26,7 +26,7 @@ from .dataset import DataSet, Loaded, load_dataset
 from .diagnostics import Diagnostic, sort_diagnostics
 from .gcpause import gc_paused
 from .loader import MAX_FILE_BYTES, Document
-from .models import Benchmark, MethodRecord, Metric, ResultSet, TaxonomyAxis, TaxonomyNode
+from .models import MethodRecord, TaxonomyAxis, TaxonomyNode
 from .parsecache import ParseCache
 from .progress import Progress, Quiet
 from .rules import Context, Rule, suggest
@@ -654,21 +654,17 @@ def builds_on_acyclic(ctx: Context) -> Iterator[Diagnostic]:
 
 
 def benchmark_ids_unique(ctx: Context) -> Iterator[Diagnostic]:
-    """Benchmark, metric and result-set ids are unique, all three kinds together."""
+    """Ids are unique among everything under benchmarks/ (benchmarks, metrics, result sets, datasets, results)."""
     data = ctx.data
     ids: dict[str, str] = {}
-    items: list[Loaded[Benchmark] | Loaded[Metric] | Loaded[ResultSet]] = [
-        *data.benchmarks,
-        *data.metrics,
-        *data.results,
-    ]
-    for item in items:
+    groups: tuple[list, ...] = (data.benchmarks, data.metrics, data.results, data.datasets, data.published)
+    for item in (loaded for group in groups for loaded in group):
         if item.model.id in ids:
             yield item.doc.diagnostic(
                 ("id",),
                 "duplicate-id",
                 f"id `{item.model.id}` is also used by {ids[item.model.id]}",
-                "benchmark, metric and result-set ids are unique",
+                "ids under benchmarks/ are unique (benchmarks, metrics, result sets, datasets, published results)",
             )
         ids.setdefault(item.model.id, item.doc.rel)
 
@@ -1036,7 +1032,6 @@ RULES: list[Rule] = [
         {"out-of-range": "a mean outside the metric's scale, or an impossible standard deviation"},
         results_in_range,
     ),
-    Rule("benchmarks", {}, results_rules.dataset_ids_unique, also=("duplicate-id",)),
     Rule(
         "benchmarks",
         {},
