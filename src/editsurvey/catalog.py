@@ -189,8 +189,12 @@ class Catalog:
         return survey_scope(self)
 
     # ------------------------------------------------------- datasets
+    @cached_property
+    def datasets_by_id(self) -> dict[str, Dataset]:
+        return {d.id: d for d in self.datasets}
+
     def dataset(self, dataset_id: str) -> Dataset:
-        return next(d for d in self.datasets if d.id == dataset_id)
+        return self.datasets_by_id[dataset_id]
 
     @cached_property
     def dataset_users(self) -> dict[str, dict[str, list[MethodRecord]]]:
@@ -206,11 +210,19 @@ class Catalog:
         return users
 
     # ------------------------------------------------------- benchmarks
+    @cached_property
+    def _metrics_by_id(self) -> dict[str, Metric]:
+        return {m.id: m for m in self.metrics}
+
+    @cached_property
+    def _benchmarks_by_id(self) -> dict[str, Benchmark]:
+        return {b.id: b for b in self.benchmarks}
+
     def metric(self, metric_id: str) -> Metric:
-        return next(m for m in self.metrics if m.id == metric_id)
+        return self._metrics_by_id[metric_id]
 
     def benchmark(self, benchmark_id: str) -> Benchmark:
-        return next(b for b in self.benchmarks if b.id == benchmark_id)
+        return self._benchmarks_by_id[benchmark_id]
 
     def leaderboard(self, result_set: ResultSet, task: str) -> list[Ranked]:
         """Rows of one task ordered by score (best first), ranks derived from the scores."""

@@ -31,6 +31,8 @@ FLOW_WIDTH = 100
 ORDERED_LISTS = ("also_in", "conditions", "tasks")
 ALWAYS_QUOTED = {("links", "arxiv")}
 BLOCK_LISTS = {"authors"}
+# Characters that end a plain scalar inside [...] or {...}: such text is quoted (or the list goes in block style).
+FLOW_INDICATORS = re.compile(r"[,\[\]{}]")
 
 FIELD_ORDER = list(MethodRecord.model_fields)
 NESTED_ORDER = {"links": list(Links.model_fields), "provenance": list(Provenance.model_fields)}
@@ -89,7 +91,7 @@ def _list_lines(key: str, items: list[Any], indent: str = "") -> list[str]:
     rendered = [scalar(i) for i in items]
     flow = f"{indent}{key}: [{', '.join(rendered)}]"
     # Flow indicators end a plain scalar inside [...]: items holding them go in block style.
-    simple = all(isinstance(i, str) and _plain_ok(i) and not re.search(r"[,\[\]{}]", i) for i in items)
+    simple = all(isinstance(i, str) and _plain_ok(i) and not FLOW_INDICATORS.search(i) for i in items)
     if key not in BLOCK_LISTS and simple and len(flow) <= FLOW_WIDTH:
         return [flow]
     return [f"{indent}{key}:", *(f"{indent}  - {r}" for r in rendered)]
@@ -135,7 +137,7 @@ def _flow_mapping(key: str, item: dict[str, Any]) -> str:
         raise FormatRefused(f"`{key}` holds nested structures that records do not have")
 
     def flow(v: Any) -> str:
-        return json.dumps(v, ensure_ascii=False) if isinstance(v, str) and re.search(r"[,\[\]{}]", v) else scalar(v)
+        return json.dumps(v, ensure_ascii=False) if isinstance(v, str) and FLOW_INDICATORS.search(v) else scalar(v)
 
     return "{" + ", ".join(f"{k}: {flow(v)}" for k, v in item.items()) + "}"
 

@@ -256,9 +256,10 @@ class SiteRenderer:
                 }
             )
         evidence = {i: pointer for i, pointer in (m.evidence or {}).items() if i in self.tax.nodes}
+        # A name may also be a `kind: benchmark` (EditEval), which has a page of its own: dataset pages only here.
+        by_id = self.cat.datasets_by_id
         datasets = [
-            (label, [self.cat.dataset(i) for i in ids if i in known])
-            for known in [{d.id for d in self.cat.datasets}]
+            (label, [by_id[i] for i in ids if i in by_id])
             for label, ids in (("Trained on", m.trained_on or []), ("Evaluated on", m.evaluated_on or []))
             if ids
         ]
@@ -461,10 +462,8 @@ class SiteRenderer:
                 for row in board.rows:
                     if row.method is None:
                         continue
-                    scores = ", ".join(
-                        f"{self.cat.metric(k).name} {fixed_point(v, self.cat.metric(k).decimals)}"
-                        for k, v in row.row.scores.items()
-                    )
+                    metrics = [(self.cat.metric(k), v) for k, v in row.row.scores.items()]
+                    scores = ", ".join(f"{metric.name} {fixed_point(v, metric.decimals)}" for metric, v in metrics)
                     out.setdefault(row.method.id, []).append(
                         {"dataset": dataset, "board": board, "setting": setting, "row": row, "scores": scores}
                     )
