@@ -42,6 +42,14 @@ def suggest(value: str, candidates: Iterable[str]) -> str | None:
     return f"did you mean `{close[0]}`?" if close else None
 
 
+def placed_ids(record: object, field_name: str) -> list[tuple[tuple[str | int, ...], str]]:
+    """(location, id) of each taxonomy id a record field holds: `(field,)` for one id, `(field, i)` in a list."""
+    value = getattr(record, field_name, None)
+    if isinstance(value, str):
+        return [((field_name,), value)]
+    return [((field_name, i), node_id) for i, node_id in enumerate(value or [])]
+
+
 @dataclass
 class Context:
     """What the rules look at: the data set, its taxonomy and today's date, plus indices built once."""

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from .dataset import Loaded
 from .diagnostics import Diagnostic
 from .models import MethodRecord
-from .rules import Context
+from .rules import Context, placed_ids
 
 
 def extension_below_extension(ctx: Context) -> Iterator[Diagnostic]:
@@ -148,13 +148,10 @@ def survey_values_are_survey_nodes(item: Loaded[MethodRecord], ctx: Context) -> 
         if not (by_survey or listed):
             continue
         for name in (n for n in (spec.field, spec.also) if n):
-            value = getattr(rec, name, None)
-            values = [value] if isinstance(value, str) else list(value or [])
-            for i, node_id in enumerate(values):
+            for loc, node_id in placed_ids(rec, name):
                 node = tax.nodes.get(node_id)
                 if node is None or axis.node_origin(node.node) != "extension":
                     continue
-                loc = (name,) if isinstance(value, str) else (name, i)
                 yield doc.diagnostic(
                     loc,
                     "bad-provenance",

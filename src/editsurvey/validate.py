@@ -29,7 +29,7 @@ from .loader import MAX_FILE_BYTES, Document
 from .models import MethodRecord, TaxonomyAxis, TaxonomyNode
 from .parsecache import ParseCache
 from .progress import Progress, Quiet
-from .rules import Context, Rule, suggest
+from .rules import Context, Rule, placed_ids, suggest
 
 TITLE_SIMILARITY = 92  # rapidfuzz ratio (0-100) above which two titles are "nearly identical"
 MAX_SUMMARY_SENTENCES = 3
@@ -260,12 +260,10 @@ def record_taxonomy_ids(item: Loaded[MethodRecord], ctx: Context) -> Iterator[Di
         value = getattr(rec, field_name)
         if value is None or axis not in tax.axes:
             continue  # a broken axis file is reported on its own
-        values = [value] if isinstance(value, str) else list(value)
-        locs = [(field_name,)] if isinstance(value, str) else [(field_name, i) for i in range(len(values))]
         allowed = ctx.assignable_ids[axis]
         noun = tax.axes[axis].noun
         seen: set[str] = set()
-        for loc, node_id in zip(locs, values, strict=True):
+        for loc, node_id in placed_ids(rec, field_name):
             if node_id in seen:
                 yield doc.diagnostic(
                     loc, "duplicate-item", f"`{node_id}` is listed twice in `{field_name}`", "remove the repeat"
@@ -442,9 +440,7 @@ def curated_values_have_evidence(item: Loaded[MethodRecord], ctx: Context) -> It
     evidence = rec.evidence or {}
     for axis in tax.axes.values():
         curated = getattr(rec.provenance, axis.record.field, None) == "curated" or axis.origin == "extension"
-        value = getattr(rec, axis.record.field, None)
-        values = [value] if isinstance(value, str) else list(value or [])
-        for i, node_id in enumerate(values):
+        for loc, node_id in placed_ids(rec, axis.record.field):
             node = tax.nodes.get(node_id)
             if node is None:
                 continue  # unknown ids are errors of their own
@@ -452,7 +448,6 @@ def curated_values_have_evidence(item: Loaded[MethodRecord], ctx: Context) -> It
             if not curated and axis.node_origin(node.node) != "extension":
                 continue
             if node_id not in evidence:
-                loc = (axis.record.field,) if isinstance(value, str) else (axis.record.field, i)
                 yield doc.diagnostic(
                     loc,
                     "missing-evidence",
