@@ -161,14 +161,15 @@ class SiteRenderer:
 
     # ------------------------------------------------------------ pages
     def home(self, L: Linker) -> dict[str, Any]:
+        reach = self.reach()
         return dict(
             subcats=[n for n in self.tax.axis_nodes("strategies") if n.depth == 1],
             n_results=sum(len(r.results) for r in self.cat.results),
             n_code=sum(1 for m in self.cat.methods if m.links.code),
             newest=self.by_date(self.cat.methods)[:8],
             has_contributing="contributing.md" in self.handwritten,
-            reach=self.reach(),
-            extension_ids={n.id for n in self.tax.nodes.values() if self.cat.is_extension(n.id)},
+            reach=reach,
+            extension_ids=reach["extension_ids"],
             tree=lambda axis: self._tree_html(L, axis),
         )
 
@@ -177,11 +178,7 @@ class SiteRenderer:
         sources = Counter(m.provenance.source for m in self.cat.methods)
         beyond = [m for m in self.cat.methods if m.provenance.source != "survey-list"]
         extension_axes = [a for a in self.tax.axes.values() if a.origin == "extension"]
-        extension_nodes = [
-            n
-            for n in self.tax.nodes.values()
-            if self.cat.is_extension(n.id) and self.tax.axes[n.axis].origin != "extension"
-        ]
+        extension = [n for n in self.tax.nodes.values() if self.cat.is_extension(n.id)]
         return dict(
             survey_list=sources["survey-list"],
             survey_text=sources["survey-text"],
@@ -189,7 +186,9 @@ class SiteRenderer:
             newest_beyond=max((m.date for m in beyond), default=None),
             newest_survey=max((m.date for m in self.cat.methods if m.provenance.source == "survey-list"), default=None),
             extension_axes=extension_axes,
-            extension_nodes=extension_nodes,
+            extension_ids={n.id for n in extension},
+            # Nodes added to the survey's own axes (an extension axis is named as a whole).
+            extension_nodes=[n for n in extension if self.tax.axes[n.axis].origin != "extension"],
             n_published=sum(len(p.rows) for p in self.cat.published),
             n_boards=len({p.benchmark for p in self.cat.published}),
             n_datasets=len(self.cat.datasets),
