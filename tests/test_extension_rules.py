@@ -172,3 +172,32 @@ def test_the_survey_never_filed_a_paper_under_an_extension_node(data_root):
     assert d.line == line_of(text, "  - lighting-change")
     data_root.method("sample-edit", text)  # the same value, curated by this project: fine
     assert data_root.validate() == []
+
+
+def test_a_repository_file_pointer_is_evidence_and_needs_the_repository(data_root):
+    pointed = GOOD_RECORD.replace("  latent-unet-diffusion: Sec. 4\n", "  latent-unet-diffusion: repository file src/run_edit.py\n")
+    data_root.method("sample-edit", pointed)
+    assert codes(data_root.validate()) == []
+    without_code = pointed.replace("  code: https://github.com/example/sample-edit\n", "")
+    data_root.method("sample-edit", without_code)
+    d = only(data_root.validate(), "evidence-without-source")
+    assert d.line == line_of(without_code, "  latent-unet-diffusion:")
+    assert d.message == (
+        "`repository file src/run_edit.py` points into the official repository, but the record has no `links.code`"
+    )
+
+
+def test_a_project_page_pointer_needs_the_project_link(data_root):
+    text = GOOD_RECORD.replace("  style-change: Fig. 3\n", "  style-change: Fig. 3; project page\n")
+    data_root.method("sample-edit", text)
+    d = only(data_root.validate(), "evidence-without-source")
+    assert (d.path, d.line) == ("methods/sample-edit.yaml", line_of(text, "  style-change:"))
+    data_root.method("sample-edit", text.replace("  code:", "  project: https://example.github.io/sample-edit\n  code:"))
+    assert codes(data_root.validate()) == []
+
+
+def test_a_repository_file_pointer_is_a_plain_path(data_root):
+    for path in ("../secret.py", "src/my file.py", "/etc/passwd", "a/<b>.py"):
+        data_root.method("sample-edit", GOOD_RECORD.replace("  text: abstract\n", f"  text: repository file {path}\n"))
+        d = only(data_root.validate(), "bad-format")
+        assert d.line == line_of(GOOD_RECORD, "  text:") and path in d.message

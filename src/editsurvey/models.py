@@ -26,6 +26,8 @@ Id = Annotated[str, Field(pattern=ID_PATTERN, description="lowercase kebab-case 
 # Where in a paper (or its official pages) a classification is shown: a pointer, never a quote.
 _POINTER = (
     r"(abstract|title|project page|repository README|arXiv comments|publisher page|survey leaderboard|"
+    # A file of the official repository (`links.code`), by its path there: code that loads the model, say.
+    r"repository file [A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*|"
     r"(survey )?(Fig\.|Sec\.|Table|Appendix) "
     r"([A-Z]|[A-Z]?[0-9]+)(\.[0-9]+)*[a-z]?)"
 )
@@ -37,6 +39,7 @@ Evidence = Annotated[
         max_length=120,
         description=(
             "where the paper shows it, e.g. `abstract`, `Fig. 3`, `Sec. 4.2`, `project page`, `repository README`, "
+            "`repository file src/edit.py` (a file of the official repository), "
             "`survey leaderboard` (the survey scored the method on this task); several joined by `; `"
         ),
     ),

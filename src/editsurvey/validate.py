@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
-from . import results_rules, scope_rules
+from . import evidence_rules, results_rules, scope_rules
 from .dataset import DataSet, Loaded, load_dataset
 from .diagnostics import Diagnostic, sort_diagnostics
 from .gcpause import gc_paused
@@ -947,6 +947,11 @@ RULES: list[Rule] = [
         "record",
         {"evidence-not-in-leaderboard": "a `survey leaderboard` pointer for a task the leaderboard does not score"},
         scope_rules.leaderboard_evidence_holds,
+    ),
+    Rule(
+        "record",
+        {"evidence-without-source": "a pointer into a project page, repository or publisher page the record does not link"},
+        evidence_rules.pointers_have_sources,
     ),
     Rule(
         "record",
