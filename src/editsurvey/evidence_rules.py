@@ -11,29 +11,15 @@ from collections.abc import Iterator
 from .dataset import Loaded
 from .diagnostics import Diagnostic
 from .models import MethodRecord
+from .pointers import POINTER_SOURCES, pointer_kind, split
 from .rules import Context
-
-# Pointer kind -> the links, any one of which names the source it points into, and what that source is.
-POINTER_SOURCES: dict[str, tuple[tuple[str, ...], str]] = {
-    "project page": (("project",), "the official project page"),
-    "repository README": (("code",), "the official repository"),
-    "repository file": (("code",), "the official repository"),
-    "arXiv comments": (("arxiv",), "the arXiv identifier"),
-    "publisher page": (("doi", "paper"), "the publisher's page"),
-}
-REPOSITORY_FILE = "repository file "
-
-
-def pointer_kind(pointer: str) -> str:
-    """`repository file src/x.py` -> `repository file`; other pointers are their own kind."""
-    return REPOSITORY_FILE.strip() if pointer.startswith(REPOSITORY_FILE) else pointer
 
 
 def pointers_have_sources(item: Loaded[MethodRecord], ctx: Context) -> Iterator[Diagnostic]:
     """Every pointer into a project page, repository, arXiv entry or publisher page has that link in `links`."""
     rec, doc = item.model, item.doc
     for key, evidence in (rec.evidence or {}).items():
-        for pointer in evidence.split("; "):
+        for pointer in split(evidence):
             needed = POINTER_SOURCES.get(pointer_kind(pointer))
             if needed is None:
                 continue

@@ -950,7 +950,7 @@ RULES: list[Rule] = [
     ),
     Rule(
         "record",
-        {"evidence-without-source": "a pointer into a project page, repository or publisher page the record does not link"},
+        {"evidence-without-source": "a pointer into a page or repository the record does not link"},
         evidence_rules.pointers_have_sources,
     ),
     Rule(

@@ -18,6 +18,7 @@ import jinja2
 from ..boards import Board, boards_for
 from ..catalog import Catalog
 from ..models import CORE_AXIS_FIELDS, MethodRecord
+from ..pointers import source_url, split
 from ..progress import Progress
 from ..taxonomy import Node
 from . import charts, gaps
@@ -197,6 +198,11 @@ class SiteRenderer:
     def methods_index(self, L: Linker) -> dict[str, Any]:
         return dict(methods=self.by_name(self.cat.methods))
 
+    @staticmethod
+    def _pointer_links(m: MethodRecord, evidence: str | None) -> list[tuple[str, str | None]]:
+        """Each pointer of an evidence value with the address of its source, where the record links it."""
+        return [(pointer, source_url(m.links, pointer)) for pointer in split(evidence)] if evidence else []
+
     def method(self, L: Linker, m: MethodRecord) -> dict[str, Any]:
         links = m.links
         buttons = [("Paper", links.paper)]
@@ -263,7 +269,7 @@ class SiteRenderer:
             if ids
         ]
         return dict(
-            venue_evidence=(m.evidence or {}).get("venue"),
+            venue_evidence=self._pointer_links(m, (m.evidence or {}).get("venue")),
             datasets=datasets,
             published=self.published_for(m.id),
             m=m,
@@ -271,7 +277,9 @@ class SiteRenderer:
             search_terms=name_terms(m.name, m.aliases),
             link_buttons=buttons,
             classification=classification,
-            evidence=[(self.tax.nodes[i], evidence[i]) for i in self.cat.ordered(list(evidence))],
+            evidence=[
+                (self.tax.nodes[i], self._pointer_links(m, evidence[i])) for i in self.cat.ordered(list(evidence))
+            ],
             origin=lambda o: "the survey" if o == "survey" else "curated by this project" if o else "",
             results=results,
             builds_on=[self.cat.by_id[i] for i in (m.builds_on or []) if i in self.cat.by_id],

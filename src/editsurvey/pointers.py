@@ -1,0 +1,48 @@
+"""Evidence pointers: which source a pointer names, and the address a reader follows to it.
+
+Validation needs the first (a pointer into a project page needs the page's
+link); the method page needs the second (the pointer becomes a link).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .models import Links
+
+REPOSITORY_FILE = "repository file "
+# Pointer kind -> the links, any one of which names the source it points into, and what that source is.
+POINTER_SOURCES: dict[str, tuple[tuple[str, ...], str]] = {
+    "project page": (("project",), "the official project page"),
+    "repository README": (("code",), "the official repository"),
+    "repository file": (("code",), "the official repository"),
+    "arXiv comments": (("arxiv",), "the arXiv identifier"),
+    "publisher page": (("doi", "paper"), "the publisher's page"),
+}
+_GITHUB_REPO = re.compile(r"https://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/?")
+
+
+def split(evidence: str) -> list[str]:
+    return evidence.split("; ")
+
+
+def pointer_kind(pointer: str) -> str:
+    """`repository file src/x.py` -> `repository file`; other pointers are their own kind."""
+    return REPOSITORY_FILE.strip() if pointer.startswith(REPOSITORY_FILE) else pointer
+
+
+def source_url(links: Links, pointer: str) -> str | None:
+    """Where a reader checks the pointer, when the record links that source; None for places inside the paper."""
+    kind = pointer_kind(pointer)
+    if kind == "repository file" and links.code and _GITHUB_REPO.fullmatch(links.code):
+        # The path is checked by the pointer's pattern (plain path characters, no `..`).
+        return f"{links.code.rstrip('/')}/blob/HEAD/{pointer[len(REPOSITORY_FILE) :]}"
+    if kind in ("repository file", "repository README"):
+        return links.code
+    if kind == "project page":
+        return links.project
+    if kind == "arXiv comments":
+        return f"https://arxiv.org/abs/{links.arxiv}" if links.arxiv else None
+    if kind == "publisher page":
+        return f"https://doi.org/{links.doi}" if links.doi else links.paper
+    return None
