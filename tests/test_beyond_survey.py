@@ -154,3 +154,28 @@ def test_explorer_narrows_to_the_survey_scope_and_marks_our_records(real_site, p
         marked = page.eval_on_selector_all("#es-rows [role=row]:has(.es-ext)", "rows => rows.map(r => r.dataset.id)")
         assert set(marked) == set(everything) - survey
         assert page.errors == []
+
+
+def test_coverage_lists_every_record_with_an_unverified_axis(real_site):
+    cat = real_site.catalog
+    page = soup(real_site.site / "coverage" / "index.html")
+    shown = {
+        p["data-unverified-axis"]: [a["data-method"] for a in p.select("a[data-method]")]
+        for p in page.select(".es-unverified-list")
+    }
+    expected = {}
+    for axis in cat.taxonomy.axes.values():
+        ids = sorted(
+            (m for m in cat.methods if axis.record.field in (m.unverified or [])), key=lambda m: (m.name.casefold(), m.id)
+        )
+        if ids:
+            expected[axis.noun] = [m.id for m in ids]
+    assert shown == expected
+    assert "backbone" in shown and "task" in shown
+    for ids in shown.values():
+        for method_id in ids:
+            method_page = soup(real_site.site / "methods" / method_id / "index.html")
+            assert method_page.select_one('[data-unverified="true"]') is not None, method_id
+    # The survey's scope has no backbone axis, so it lists no unverified backbone.
+    survey = soup(real_site.site / "coverage" / "survey" / "index.html")
+    assert {p["data-unverified-axis"] for p in survey.select(".es-unverified-list")} == {"condition", "task"}

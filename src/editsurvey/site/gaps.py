@@ -143,3 +143,14 @@ def firsts(catalog: Catalog, nodes: list[Node]) -> list[tuple[Node, MethodRecord
                     if node_id not in best or first_key(method) < first_key(best[node_id]):
                         best[node_id] = method
     return [(n, best.get(n.id), counts[n.id]) for n in nodes]
+
+
+def unverified(catalog: Catalog) -> list[tuple[str, list[MethodRecord]]]:
+    """For each axis some record declares `unverified`, those records by name: the work left for contributors."""
+    found: dict[str, list[MethodRecord]] = {}
+    for axis in catalog.taxonomy.axes.values():
+        field = axis.record.field
+        records = [m for m in catalog.methods if field in (m.unverified or [])]
+        if records:
+            found[axis.noun] = sorted(records, key=lambda m: (m.name.casefold(), m.id))
+    return list(found.items())

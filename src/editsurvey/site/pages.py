@@ -354,6 +354,7 @@ class SiteRenderer:
             firsts=[
                 (self.tax.axes[axis], gaps.firsts(self.cat, self.tax.assignable(axis))) for axis in (tasks, conditions)
             ],
+            unverified=gaps.unverified(self.cat),
         )
 
     @cached_property
