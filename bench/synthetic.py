@@ -82,7 +82,8 @@ def make_root(target: Path, count: int, seed: int = 7, realistic: bool = False) 
         curated = [record["strategy"], *record["conditions"], *record["tasks"], record["backbone"]]
         record["evidence"] = {node: rng.choice(pointers) for node in curated}
         if record["venue"] not in preprints:
-            record["evidence"]["venue"] = "arXiv comments"
+            # A pointer needs its source among the links: only realistic records have an arXiv id.
+            record["evidence"]["venue"] = "arXiv comments" if realistic else "publisher page"
         if realistic:
             record["authors"] = [f"{rng.choice(FIRST)} {rng.choice(LAST)}" for _ in range(rng.randint(2, 8))]
             record["links"]["arxiv"] = f"{year % 100:02d}{month:02d}.{i:05d}"

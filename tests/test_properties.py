@@ -48,7 +48,9 @@ SURVEY_STRATEGIES = {n.id for n in _REPO_DATA.taxonomy().assignable("strategies"
 SURVEY_NODES = {n.id for n in _REPO_DATA.taxonomy().nodes.values()
                 if _REPO_DATA.axes[n.axis].model.node_origin(n.node) == "survey"}
 PREPRINTS = {v.name for v in _REPO_DATA.venues.model.venues if v.kind == "preprint"}
-POINTERS = ["abstract", "Fig. 2", "Sec. 4.1", "project page", "Table 3; Appendix A"]
+POINTERS = ["abstract", "Fig. 2", "Sec. 4.1", "Table 3; Appendix A"]
+# Pointers into a linked source: each only when the record has that link (evidence-without-source).
+LINKED_POINTERS = {"project": "project page", "code": "repository file src/edit_image.py"}
 ANCHOR_ID = "sample-edit"  # GOOD_RECORD, written next to each generated record as a `builds_on` target
 TEXT_FIELDS = ("name", "title", "authors", "base_model", "summary")
 
@@ -145,7 +147,8 @@ def valid_records(draw) -> dict:
             data["provenance"][field] = "curated"
     # Evidence for every value (required for curated ones and extension nodes, allowed for the others).
     valued = [strategy, *(data["also_in"] or []), *data["conditions"], *data["tasks"], data["backbone"]]
-    data["evidence"] = {node: draw(st.sampled_from(POINTERS)) for node in valued}
+    pointers = POINTERS + [p for key, p in LINKED_POINTERS.items() if key in data["links"]]
+    data["evidence"] = {node: draw(st.sampled_from(pointers)) for node in valued}
     if source == "contribution" and data["venue"] not in PREPRINTS:
         data["evidence"]["venue"] = "arXiv comments"
     return {k: v for k, v in data.items() if v is not None}
