@@ -187,6 +187,15 @@ def test_a_repository_file_pointer_is_evidence_and_needs_the_repository(data_roo
     )
 
 
+def test_a_repository_issue_pointer_needs_the_repository(data_root):
+    text = GOOD_RECORD.replace("  latent-unet-diffusion: Sec. 4\n", "  latent-unet-diffusion: repository issue 17\n")
+    data_root.method("sample-edit", text)
+    assert codes(data_root.validate()) == []
+    data_root.method("sample-edit", text.replace("  code: https://github.com/example/sample-edit\n", ""))
+    d = only(data_root.validate(), "evidence-without-source")
+    assert "`repository issue 17` points into the official repository's issue tracker" in d.message
+
+
 def test_a_project_page_pointer_needs_the_project_link(data_root):
     text = GOOD_RECORD.replace("  style-change: Fig. 3\n", "  style-change: Fig. 3; project page\n")
     data_root.method("sample-edit", text)
@@ -197,7 +206,7 @@ def test_a_project_page_pointer_needs_the_project_link(data_root):
 
 
 def test_a_repository_file_pointer_is_a_plain_path(data_root):
-    for path in ("../secret.py", "src/my file.py", "/etc/passwd", "a/<b>.py"):
+    for path in ("../secret.py", "src/my file.py", "/etc/passwd", "a/<b>.py", "x.py; repository issue 0"):
         data_root.method("sample-edit", GOOD_RECORD.replace("  text: abstract\n", f"  text: repository file {path}\n"))
         d = only(data_root.validate(), "bad-format")
         assert d.line == line_of(GOOD_RECORD, "  text:") and path in d.message

@@ -19,6 +19,7 @@ def test_pointers_into_linked_sources_become_their_addresses():
     assert source_url(LINKS, "repository file scripts/edit.py") == (
         "https://github.com/example/sample-edit/blob/HEAD/scripts/edit.py"
     )
+    assert source_url(LINKS, "repository issue 42") == "https://github.com/example/sample-edit/issues/42"
     assert source_url(LINKS, "arXiv comments") == "https://arxiv.org/abs/2304.00001"
     assert source_url(LINKS, "publisher page") == LINKS.paper
     assert source_url(LINKS.model_copy(update={"doi": "10.1000/x.1"}), "publisher page") == "https://doi.org/10.1000/x.1"

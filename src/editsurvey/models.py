@@ -28,6 +28,8 @@ _POINTER = (
     r"(abstract|title|project page|repository README|arXiv comments|publisher page|survey leaderboard|"
     # A file of the official repository (`links.code`), by its path there: code that loads the model, say.
     r"repository file [A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*|"
+    # A maintainer's answer in the official repository's issue tracker, by the issue's number.
+    r"repository issue [1-9][0-9]{0,6}|"
     r"(survey )?(Fig\.|Sec\.|Table|Appendix) "
     r"([A-Z]|[A-Z]?[0-9]+)(\.[0-9]+)*[a-z]?)"
 )
@@ -39,7 +41,8 @@ Evidence = Annotated[
         max_length=120,
         description=(
             "where the paper shows it, e.g. `abstract`, `Fig. 3`, `Sec. 4.2`, `project page`, `repository README`, "
-            "`repository file src/edit.py` (a file of the official repository), "
+            "`repository file src/edit.py` (a file of the official repository), `repository issue 12` (a maintainer's "
+            "answer there), "
             "`survey leaderboard` (the survey scored the method on this task); several joined by `; `"
         ),
     ),

@@ -11,11 +11,13 @@ import re
 from .models import Links
 
 REPOSITORY_FILE = "repository file "
+REPOSITORY_ISSUE = "repository issue "
 # Pointer kind -> the links, any one of which names the source it points into, and what that source is.
 POINTER_SOURCES: dict[str, tuple[tuple[str, ...], str]] = {
     "project page": (("project",), "the official project page"),
     "repository README": (("code",), "the official repository"),
     "repository file": (("code",), "the official repository"),
+    "repository issue": (("code",), "the official repository's issue tracker"),
     "arXiv comments": (("arxiv",), "the arXiv identifier"),
     "publisher page": (("doi", "paper"), "the publisher's page"),
 }
@@ -27,8 +29,11 @@ def split(evidence: str) -> list[str]:
 
 
 def pointer_kind(pointer: str) -> str:
-    """`repository file src/x.py` -> `repository file`; other pointers are their own kind."""
-    return REPOSITORY_FILE.strip() if pointer.startswith(REPOSITORY_FILE) else pointer
+    """`repository file src/x.py` -> `repository file`, `repository issue 7` -> `repository issue`; others as is."""
+    for prefix in (REPOSITORY_FILE, REPOSITORY_ISSUE):
+        if pointer.startswith(prefix):
+            return prefix.strip()
+    return pointer
 
 
 def source_url(links: Links, pointer: str) -> str | None:
@@ -37,7 +42,9 @@ def source_url(links: Links, pointer: str) -> str | None:
     if kind == "repository file" and links.code and _GITHUB_REPO.fullmatch(links.code):
         # The path is checked by the pointer's pattern (plain path characters, no `..`).
         return f"{links.code.rstrip('/')}/blob/HEAD/{pointer[len(REPOSITORY_FILE) :]}"
-    if kind in ("repository file", "repository README"):
+    if kind == "repository issue" and links.code and _GITHUB_REPO.fullmatch(links.code):
+        return f"{links.code.rstrip('/')}/issues/{pointer[len(REPOSITORY_ISSUE) :]}"
+    if kind in ("repository file", "repository issue", "repository README"):
         return links.code
     if kind == "project page":
         return links.project
