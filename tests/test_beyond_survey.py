@@ -179,3 +179,14 @@ def test_coverage_lists_every_record_with_an_unverified_axis(real_site):
     # The survey's scope has no backbone axis, so it lists no unverified backbone.
     survey = soup(real_site.site / "coverage" / "survey" / "index.html")
     assert {p["data-unverified-axis"] for p in survey.select(".es-unverified-list")} == {"condition", "task"}
+
+
+def test_statistics_count_unverified_records_so_the_backbone_totals_add_up(real_site):
+    cat = real_site.catalog
+    page = soup(real_site.site / "statistics" / "index.html")
+    details = next(d for d in page.select("details") if "methods per backbone" in d.summary.get_text().lower())
+    rows = {tr.select("td")[0].get_text(strip=True): int(tr.select("td")[-1].get_text()) for tr in details.select("tbody tr")}
+    assert rows["Not yet verified"] == sum("backbone" in (m.unverified or []) for m in cat.methods) > 0
+    assert sum(rows.values()) == len(cat.methods)  # one backbone per record, or the declaration
+    link = next(a for a in details.select("a") if a.get_text() == "Not yet verified")
+    assert link["href"].endswith("coverage/#not-yet-verified")

@@ -96,3 +96,8 @@ def md(text: object) -> str:
 
 def attr(text: object) -> str:
     return escape(str(text), quote=True)
+
+
+def scoped_src(path: str, scope: str) -> str:
+    """statistics/index.md for everything, statistics/survey/index.md for the survey's scope."""
+    return path if scope == "all" else path.replace("index.md", f"{scope}/index.md")

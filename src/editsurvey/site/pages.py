@@ -24,7 +24,7 @@ from ..taxonomy import Node
 from . import charts, gaps
 from .exports import bibtex_entry
 from .lineage import Lineage, method_context, page_context
-from .links import Linker, attr, benchmark_src, dataset_src, md, method_src, node_src, page_src
+from .links import Linker, attr, benchmark_src, dataset_src, md, method_src, node_src, page_src, scoped_src
 from .overview import leaderboard_overview
 from .recordlinks import record_links
 from .search import name_terms
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 TEMPLATES = Path(__file__).parent / "templates"
 
 STRATEGY_CSS = ["es-s0", "es-s1", "es-s2", "es-s3", "es-s4"]
+UNVERIFIED_LABEL = "Not yet verified"
 
 
 def _env() -> jinja2.Environment:
@@ -85,6 +86,7 @@ def _tidy(text: str) -> str:
 class SiteRenderer:
     cat: Catalog
     handwritten: frozenset[str] = frozenset()  # pages from docs/ and CONTRIBUTING.md, which may be absent
+    scope: str = "all"  # which scope of the catalogue `cat` is: scoped pages link their own scope's twins
 
     def __post_init__(self) -> None:
         self.env = _env()
@@ -413,8 +415,22 @@ class SiteRenderer:
         per_year_svg = charts.stacked_columns("Methods per year by learning strategy", [str(y) for y in years], series)
         per_year_rows = [(y, [years[y][s.id] for s in strategies]) for y in years]
 
-        def bars_for(nodes: list[Node]) -> list[charts.Bar]:
-            return [charts.Bar(n.label, len(self.cat.methods_for(n.id)), L.md(node_src(n.axis, n.id))) for n in nodes]
+        def bars_for(nodes: list[Node], axis_id: str) -> list[charts.Bar]:
+            bars = [charts.Bar(n.label, len(self.cat.methods_for(n.id)), L.md(node_src(n.axis, n.id))) for n in nodes]
+            # Records that declare the axis unverified count too, as their own bar: the totals stay honest.
+            field = self.tax.axes[axis_id].record.field
+            unverified = sum(field in (m.unverified or []) for m in self.cat.methods)
+            return bars + (
+                [
+                    charts.Bar(
+                        UNVERIFIED_LABEL,
+                        unverified,
+                        L.md(scoped_src(page_src("coverage"), self.scope), "not-yet-verified"),
+                    )
+                ]
+                if unverified
+                else []
+            )
 
         venue_counts = Counter(m.venue for m in self.cat.methods)
         venue_bars = [charts.Bar(v, n) for v, n in sorted(venue_counts.items(), key=lambda kv: (-kv[1], kv[0]))]
@@ -423,18 +439,18 @@ class SiteRenderer:
             (
                 "Methods per sub-category",
                 "Sub-category",
-                bars_for([n for n in self.tax.axis_nodes("strategies") if n.depth == 1]),
+                bars_for([n for n in self.tax.axis_nodes("strategies") if n.depth == 1], "strategies"),
                 "es-bar",
             ),
             (
                 "Methods per input condition",
                 "Condition",
-                bars_for(self.tax.assignable("conditions")),
+                bars_for(self.tax.assignable("conditions"), "conditions"),
                 "es-bar es-bar--c",
             ),
-            ("Methods per editing task", "Task", bars_for(self.tax.assignable("tasks")), "es-bar es-bar--t"),
+            ("Methods per editing task", "Task", bars_for(self.tax.assignable("tasks"), "tasks"), "es-bar es-bar--t"),
             *(
-                (f"Methods per {axis.noun}", axis.label, bars_for(self.tax.assignable(axis_id)), "es-bar")
+                (f"Methods per {axis.noun}", axis.label, bars_for(self.tax.assignable(axis_id), axis_id), "es-bar")
                 for axis_id, axis in self.tax.axes.items()
                 if axis.record.field not in CORE_AXIS_FIELDS
             ),
@@ -544,7 +560,7 @@ class SiteRenderer:
     @cached_property
     def survey_renderer(self) -> SiteRenderer:
         """The same pages drawn from the survey's scope of the catalogue."""
-        return SiteRenderer(self.cat.survey_scope, self.handwritten)
+        return SiteRenderer(self.cat.survey_scope, self.handwritten, scope="survey")
 
     def _render_kind(self, kind: PageKind, item: Any, src: str) -> str:
         """The kind's template at `src`, with the context its function or renderer method gives."""

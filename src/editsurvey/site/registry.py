@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..catalog import Catalog
 from .feed import RECENT_PAGE, recent_context
-from .links import benchmark_src, dataset_src, method_src, node_src, page_src
+from .links import benchmark_src, dataset_src, method_src, node_src, page_src, scoped_src
 
 if TYPE_CHECKING:
     from .pages import SiteRenderer
@@ -87,11 +87,6 @@ class PageKind:
 
 # The scopes of a scoped page: everything first (the page in the navigation), then the survey's own.
 SCOPES = ("all", "survey")
-
-
-def scoped_src(path: str, scope: str) -> str:
-    """statistics/index.md for everything, statistics/survey/index.md for the survey's scope."""
-    return path if scope == "all" else path.replace("index.md", f"{scope}/index.md")
 
 
 # ------------------------------------------------------------ per-item helpers
