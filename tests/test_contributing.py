@@ -338,6 +338,14 @@ def test_new_checks_evidence_and_says_what_still_lacks_it(tmp_path):
                 "--summary", "Edits.")
     assert worse.exit_code == 2 and "is not a pointer" in worse.output
     assert not (root / "methods/myedit.yaml").exists()
+    unlinked = cli("new", "--root", str(root), *NEW_ARGS, "--evidence", "style-change=repository file edit.py")
+    assert unlinked.exit_code == 2 and not (root / "methods/myedit.yaml").exists()
+    assert "evidence `style-change=repository file edit.py` points into the official repository: give --code too" in (
+        unlinked.output
+    )
+    linked = cli("new", "--root", str(root), *NEW_ARGS, "--evidence", "style-change=repository file edit.py",
+                 "--code", "https://github.com/example/myedit", "--id", "myedit-linked")
+    assert linked.exit_code == 0, linked.output
     at = NEW_ARGS.index("mask=Fig. 2")
     partial = NEW_ARGS[: at - 1] + NEW_ARGS[at + 1 :]
     result = cli("new", "--root", str(root), *partial)

@@ -428,6 +428,8 @@ def new(
 
     from .dataset import METHODS_DIR
     from .models import EVIDENCE_PATTERN, ID_PATTERN
+    from .pointers import POINTER_SOURCES, pointer_kind
+    from .pointers import split as split_pointers
     from .recordfmt import format_record
     from .validate import arxiv_month, suggest, today_utc
 
@@ -490,6 +492,12 @@ def new(
         paper = paper or f"https://arxiv.org/abs/{arxiv}"
     if not paper:
         problems.append("no paper link: give --paper URL or --arxiv ID")
+    given = {"paper": paper, "arxiv": arxiv, "doi": doi, "code": code, "project": project}
+    for node_id, pointers in evidence.items():
+        for pointer in split_pointers(pointers):
+            needed = POINTER_SOURCES.get(pointer_kind(pointer))
+            if needed and not any(given[name] for name in needed[0]):
+                problems.append(f"evidence `{node_id}={pointer}` points into {needed[1]}: give --{needed[0][0]} too")
     if not date:
         problems.append("no date: give --date YYYY-MM or --arxiv ID")
     target = root / METHODS_DIR / f"{method_id}.yaml"
