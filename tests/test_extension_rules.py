@@ -206,7 +206,8 @@ def test_a_project_page_pointer_needs_the_project_link(data_root):
 
 
 def test_a_repository_file_pointer_is_a_plain_path(data_root):
-    for path in ("../secret.py", "src/my file.py", "/etc/passwd", "a/<b>.py", "x.py; repository issue 0"):
+    for path in ("../secret.py", "src/my file.py", "/etc/passwd", "a/<b>.py", "x.py; repository issue 0", "x.py@HEAD",
+                 "x.py@0f72"):
         data_root.method("sample-edit", GOOD_RECORD.replace("  text: abstract\n", f"  text: repository file {path}\n"))
         d = only(data_root.validate(), "bad-format")
         assert d.line == line_of(GOOD_RECORD, "  text:") and path in d.message

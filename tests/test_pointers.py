@@ -19,6 +19,9 @@ def test_pointers_into_linked_sources_become_their_addresses():
     assert source_url(LINKS, "repository file scripts/edit.py") == (
         "https://github.com/example/sample-edit/blob/HEAD/scripts/edit.py"
     )
+    assert source_url(LINKS, "repository file scripts/edit.py@0f72fa9") == (
+        "https://github.com/example/sample-edit/blob/0f72fa9/scripts/edit.py"
+    )
     assert source_url(LINKS, "repository issue 42") == "https://github.com/example/sample-edit/issues/42"
     assert source_url(LINKS, "arXiv comments") == "https://arxiv.org/abs/2304.00001"
     assert source_url(LINKS, "publisher page") == LINKS.paper

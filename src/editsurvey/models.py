@@ -26,8 +26,9 @@ Id = Annotated[str, Field(pattern=ID_PATTERN, description="lowercase kebab-case 
 # Where in a paper (or its official pages) a classification is shown: a pointer, never a quote.
 _POINTER = (
     r"(abstract|title|project page|repository README|arXiv comments|publisher page|survey leaderboard|"
-    # A file of the official repository (`links.code`), by its path there: code that loads the model, say.
-    r"repository file [A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*|"
+    # A file of the official repository (`links.code`), by its path there, optionally at the commit read (@hex):
+    # code that loads the model, say.
+    r"repository file [A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*(@[0-9a-f]{7,40})?|"
     # A maintainer's answer in the official repository's issue tracker, by the issue's number.
     r"repository issue [1-9][0-9]{0,6}|"
     r"(survey )?(Fig\.|Sec\.|Table|Appendix) "
@@ -41,7 +42,8 @@ Evidence = Annotated[
         max_length=120,
         description=(
             "where the paper shows it, e.g. `abstract`, `Fig. 3`, `Sec. 4.2`, `project page`, `repository README`, "
-            "`repository file src/edit.py` (a file of the official repository), `repository issue 12` (a maintainer's "
+            "`repository file src/edit.py@1a2b3c4` (a file of the official repository, at the commit read), "
+            "`repository issue 12` (a maintainer's "
             "answer there), "
             "`survey leaderboard` (the survey scored the method on this task); several joined by `; `"
         ),

@@ -40,8 +40,9 @@ def source_url(links: Links, pointer: str) -> str | None:
     """Where a reader checks the pointer, when the record links that source; None for places inside the paper."""
     kind = pointer_kind(pointer)
     if kind == "repository file" and links.code and _GITHUB_REPO.fullmatch(links.code):
-        # The path is checked by the pointer's pattern (plain path characters, no `..`).
-        return f"{links.code.rstrip('/')}/blob/HEAD/{pointer[len(REPOSITORY_FILE) :]}"
+        # The path (and commit) are checked by the pointer's pattern: plain path characters, no `..`, hex.
+        path, _, commit = pointer[len(REPOSITORY_FILE) :].partition("@")
+        return f"{links.code.rstrip('/')}/blob/{commit or 'HEAD'}/{path}"
     if kind == "repository issue" and links.code and _GITHUB_REPO.fullmatch(links.code):
         return f"{links.code.rstrip('/')}/issues/{pointer[len(REPOSITORY_ISSUE) :]}"
     if kind in ("repository file", "repository issue", "repository README"):
