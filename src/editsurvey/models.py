@@ -43,8 +43,7 @@ Evidence = Annotated[
         description=(
             "where the paper shows it, e.g. `abstract`, `Fig. 3`, `Sec. 4.2`, `project page`, `repository README`, "
             "`repository file src/edit.py@1a2b3c4` (a file of the official repository, at the commit read), "
-            "`repository issue 12` (a maintainer's "
-            "answer there), "
+            "`repository issue 12` (a maintainer's answer there), "
             "`survey leaderboard` (the survey scored the method on this task); several joined by `; `"
         ),
     ),

@@ -420,17 +420,10 @@ class SiteRenderer:
             # Records that declare the axis unverified count too, as their own bar: the totals stay honest.
             field = self.tax.axes[axis_id].record.field
             unverified = sum(field in (m.unverified or []) for m in self.cat.methods)
-            return bars + (
-                [
-                    charts.Bar(
-                        UNVERIFIED_LABEL,
-                        unverified,
-                        L.md(scoped_src(page_src("coverage"), self.scope), "not-yet-verified"),
-                    )
-                ]
-                if unverified
-                else []
-            )
+            if unverified:
+                coverage = L.md(scoped_src(page_src("coverage"), self.scope), "not-yet-verified")
+                bars.append(charts.Bar(UNVERIFIED_LABEL, unverified, coverage))
+            return bars
 
         venue_counts = Counter(m.venue for m in self.cat.methods)
         venue_bars = [charts.Bar(v, n) for v, n in sorted(venue_counts.items(), key=lambda kv: (-kv[1], kv[0]))]
