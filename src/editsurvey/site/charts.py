@@ -79,6 +79,14 @@ def _stack(
     return base
 
 
+def _legend(parts: list[str], series: list[Series], left: int, first_y: int) -> None:
+    """One swatch and label per series, a line each, from baseline `first_y` down."""
+    for n, s in enumerate(series):
+        y = first_y + 20 * n
+        parts.append(f'<rect class="{s.css}" x="{left}" y="{y - 10}" width="12" height="12"/>')
+        parts.append(f'<text x="{left + 18}" y="{y}">{escape(s.label)}</text>')
+
+
 def horizontal_bars(title: str, bars: list[Bar], css: str = "es-bar") -> str:
     label_w = round(max((len(b.label) for b in bars), default=10) * CHAR_W + 12)
     bar_w, row_h, top = 380, 26, 8
@@ -115,10 +123,7 @@ def stacked_columns(title: str, categories: list[str], series: list[Series]) -> 
             f'<text x="{x + col_w / 2}" y="{top + plot_h + 18}" text-anchor="middle">{escape(category)}</text>'
         )
         parts.append(f'<text x="{x + col_w / 2}" y="{base - 4:.1f}" text-anchor="middle">{totals[i]}</text>')
-    for n, s in enumerate(series):
-        legend_y = top + plot_h + 44 + 20 * n
-        parts.append(f'<rect class="{s.css}" x="{left}" y="{legend_y - 10}" width="12" height="12"/>')
-        parts.append(f'<text x="{left + 18}" y="{legend_y}">{escape(s.label)}</text>')
+    _legend(parts, series, left, top + plot_h + 44)
     parts.append("</svg>")
     return "".join(parts)
 
@@ -152,9 +157,6 @@ def timeline(title: str, periods: list[str], series: list[Series]) -> str:
         if half in ("", "H1") or i == 0:
             parts.append(f'<text x="{x}" y="{top + plot_h + 34}">{escape(year)}</text>')
         parts.append("</g>")
-    for n, s in enumerate(series):
-        legend_y = top + plot_h + 62 + 20 * n
-        parts.append(f'<rect class="{s.css}" x="{left}" y="{legend_y - 10}" width="12" height="12"/>')
-        parts.append(f'<text x="{left + 18}" y="{legend_y}">{escape(s.label)}</text>')
+    _legend(parts, series, left, top + plot_h + 62)
     parts.append("</svg>")
     return "".join(parts)
