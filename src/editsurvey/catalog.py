@@ -109,6 +109,15 @@ class Catalog:
                 members[node_id].append(method)
         return members
 
+    @cached_property
+    def unverified(self) -> dict[str, list[MethodRecord]]:
+        """Record field -> the methods that declare it `unverified`, in catalogue order; undeclared fields absent."""
+        found: dict[str, list[MethodRecord]] = {}
+        for method in self.methods:
+            for field_name in method.unverified or []:
+                found.setdefault(field_name, []).append(method)
+        return found
+
     def methods_for(self, node_id: str) -> list[MethodRecord]:
         """Methods tagged with the node or any node below it, by id."""
         return list(self._members.get(node_id, []))

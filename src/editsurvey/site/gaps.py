@@ -147,10 +147,8 @@ def firsts(catalog: Catalog, nodes: list[Node]) -> list[tuple[Node, MethodRecord
 
 def unverified(catalog: Catalog) -> list[tuple[str, list[MethodRecord]]]:
     """For each axis some record declares `unverified`, those records by name: the work left for contributors."""
-    found: dict[str, list[MethodRecord]] = {}
-    for axis in catalog.taxonomy.axes.values():
-        field = axis.record.field
-        records = [m for m in catalog.methods if field in (m.unverified or [])]
-        if records:
-            found[axis.noun] = sorted(records, key=lambda m: (m.name.casefold(), m.id))
-    return list(found.items())
+    return [
+        (axis.noun, sorted(records, key=lambda m: (m.name.casefold(), m.id)))
+        for axis in catalog.taxonomy.axes.values()
+        if (records := catalog.unverified.get(axis.record.field))
+    ]

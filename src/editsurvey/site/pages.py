@@ -418,11 +418,10 @@ class SiteRenderer:
         def bars_for(nodes: list[Node], axis_id: str) -> list[charts.Bar]:
             bars = [charts.Bar(n.label, len(self.cat.methods_for(n.id)), L.md(node_src(n.axis, n.id))) for n in nodes]
             # Records that declare the axis unverified count too, as their own bar: the totals stay honest.
-            field = self.tax.axes[axis_id].record.field
-            unverified = sum(field in (m.unverified or []) for m in self.cat.methods)
+            unverified = self.cat.unverified.get(self.tax.axes[axis_id].record.field, [])
             if unverified:
                 coverage = L.md(scoped_src(page_src("coverage"), self.scope), "not-yet-verified")
-                bars.append(charts.Bar(UNVERIFIED_LABEL, unverified, coverage))
+                bars.append(charts.Bar(UNVERIFIED_LABEL, len(unverified), coverage))
             return bars
 
         venue_counts = Counter(m.venue for m in self.cat.methods)
