@@ -428,8 +428,8 @@ def new(
 
     from .dataset import METHODS_DIR
     from .models import EVIDENCE_PATTERN, ID_PATTERN
-    from .pointers import POINTER_SOURCES, pointer_kind
     from .pointers import split as split_pointers
+    from .pointers import unlinked_source
     from .recordfmt import format_record
     from .validate import arxiv_month, suggest, today_utc
 
@@ -492,12 +492,14 @@ def new(
         paper = paper or f"https://arxiv.org/abs/{arxiv}"
     if not paper:
         problems.append("no paper link: give --paper URL or --arxiv ID")
-    given = {"paper": paper, "arxiv": arxiv, "doi": doi, "code": code, "project": project}
-    for node_id, pointers in evidence.items():
-        for pointer in split_pointers(pointers):
-            needed = POINTER_SOURCES.get(pointer_kind(pointer))
-            if needed and not any(given[name] for name in needed[0]):
-                problems.append(f"evidence `{node_id}={pointer}` points into {needed[1]}: give --{needed[0][0]} too")
+    links = {"paper": paper, "arxiv": arxiv, "doi": doi, "code": code, "project": project}
+    given = {name for name, value in links.items() if value}
+    problems.extend(
+        f"evidence `{node_id}={pointer}` points into {unlinked[1]}: give --{unlinked[0]} too"
+        for node_id, pointers in evidence.items()
+        for pointer in split_pointers(pointers)
+        if (unlinked := unlinked_source(pointer, given))
+    )
     if not date:
         problems.append("no date: give --date YYYY-MM or --arxiv ID")
     target = root / METHODS_DIR / f"{method_id}.yaml"
@@ -510,7 +512,6 @@ def new(
             click.echo(f"error: {problem}", err=True)
         sys.exit(2)
 
-    links = {"paper": paper, "arxiv": arxiv, "doi": doi, "code": code, "project": project}
     provenance = {"source": "contribution", "strategy": "curated", "conditions": "curated", "tasks": "curated"}
     record: dict[str, Any] = {
         "id": method_id,

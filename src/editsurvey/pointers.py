@@ -7,6 +7,7 @@ link); the method page needs the second (the pointer becomes a link).
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from .models import Links
 
@@ -36,15 +37,24 @@ def pointer_kind(pointer: str) -> str:
     return pointer
 
 
+def unlinked_source(pointer: str, linked: Collection[str]) -> tuple[str, str] | None:
+    """(link to add, what it is) when the pointer names a source none of the `linked` link names gives; else None."""
+    needed = POINTER_SOURCES.get(pointer_kind(pointer))
+    if needed is None or any(name in linked for name in needed[0]):
+        return None
+    return needed[0][0], needed[1]
+
+
 def source_url(links: Links, pointer: str) -> str | None:
     """Where a reader checks the pointer, when the record links that source; None for places inside the paper."""
     kind = pointer_kind(pointer)
-    if kind == "repository file" and links.code and _GITHUB_REPO.fullmatch(links.code):
+    repo = links.code.rstrip("/") if links.code and _GITHUB_REPO.fullmatch(links.code) else None
+    if kind == "repository file" and repo:
         # The path (and commit) are checked by the pointer's pattern: plain path characters, no `..`, hex.
         path, _, commit = pointer[len(REPOSITORY_FILE) :].partition("@")
-        return f"{links.code.rstrip('/')}/blob/{commit or 'HEAD'}/{path}"
-    if kind == "repository issue" and links.code and _GITHUB_REPO.fullmatch(links.code):
-        return f"{links.code.rstrip('/')}/issues/{pointer[len(REPOSITORY_ISSUE) :]}"
+        return f"{repo}/blob/{commit or 'HEAD'}/{path}"
+    if kind == "repository issue" and repo:
+        return f"{repo}/issues/{pointer[len(REPOSITORY_ISSUE) :]}"
     if kind in ("repository file", "repository issue", "repository README"):
         return links.code
     if kind == "project page":
