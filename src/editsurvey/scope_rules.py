@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from .dataset import Loaded
 from .diagnostics import Diagnostic
 from .models import MethodRecord
+from .pointers import split
 from .rules import Context, placed_ids
 
 
@@ -85,7 +86,7 @@ def leaderboard_evidence_holds(item: Loaded[MethodRecord], ctx: Context) -> Iter
     """A `survey leaderboard` pointer names a task (or a condition of its cases) the survey scores the method on."""
     rec, doc = item.model, item.doc
     for node_id, pointer in (rec.evidence or {}).items():
-        if LEADERBOARD_POINTER in pointer.split("; ") and (rec.id, node_id) not in ctx.survey_scored:
+        if LEADERBOARD_POINTER in split(pointer) and (rec.id, node_id) not in ctx.survey_scored:
             yield doc.diagnostic(
                 ("evidence", node_id),
                 "evidence-not-in-leaderboard",
